@@ -1,0 +1,45 @@
+/**
+ * The predefined error names of the States language (spec Appendix A).
+ * `States.ALL` and `States.TaskFailed` act as wildcards in `ErrorEquals`.
+ */
+export const StatesErrors = {
+  ALL: 'States.ALL',
+  TaskFailed: 'States.TaskFailed',
+  Timeout: 'States.Timeout',
+  HeartbeatTimeout: 'States.HeartbeatTimeout',
+  Permissions: 'States.Permissions',
+  ResultPathMatchFailure: 'States.ResultPathMatchFailure',
+  ParameterPathFailure: 'States.ParameterPathFailure',
+  QueryEvaluationError: 'States.QueryEvaluationError',
+  BranchFailed: 'States.BranchFailed',
+  NoChoiceMatched: 'States.NoChoiceMatched',
+  IntrinsicFailure: 'States.IntrinsicFailure',
+  ExceedToleratedFailureThreshold: 'States.ExceedToleratedFailureThreshold',
+  ItemReaderFailed: 'States.ItemReaderFailed',
+  ResultWriterFailed: 'States.ResultWriterFailed',
+  DataLimitExceeded: 'States.DataLimitExceeded',
+  Runtime: 'States.Runtime',
+  HttpSocket: 'States.Http.Socket',
+} as const;
+
+/** Any predefined `States.*` error name. */
+export type StatesErrorName = (typeof StatesErrors)[keyof typeof StatesErrors];
+
+/** Errors raised by the Lambda service itself (not by function code), which `lambda:invoke` surfaces. */
+export const LambdaServiceErrors = {
+  ServiceException: 'Lambda.ServiceException',
+  AWSLambdaException: 'Lambda.AWSLambdaException',
+  SdkClientException: 'Lambda.SdkClientException',
+  ClientExecutionTimeoutException: 'Lambda.ClientExecutionTimeoutException',
+  TooManyRequestsException: 'Lambda.TooManyRequestsException',
+  ResourceNotFoundException: 'Lambda.ResourceNotFoundException',
+  Unknown: 'Lambda.Unknown',
+} as const;
+
+export type LambdaServiceErrorName = (typeof LambdaServiceErrors)[keyof typeof LambdaServiceErrors];
+
+/**
+ * The error names a Retrier or Catcher may list: the `States.*` built-ins, Lambda's service
+ * errors, and the taxonomy `E` the user declares. Untyped (hand-written) definitions use `string`.
+ */
+export type ErrorName<E extends string = string> = StatesErrorName | LambdaServiceErrorName | E;
