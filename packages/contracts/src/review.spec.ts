@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { ReviewOutcomeSchema, ReviewOutcomes, ReviewRequestSchema, type ReviewRequest } from './index.js';
+
+const request: ReviewRequest = {
+  executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:fulfilment:ord_2026-0001',
+  taskToken: 'AQCEAAAAKgAAAAMAAAAAAAAAA...',
+  orderId: 'ord_2026-0001',
+  failedStep: 'BookShipment',
+  errorInfo: { Error: 'CarrierResponseInvalid', Cause: '{"errorMessage":"unexpected body"}' },
+  analysis: {
+    source: 'rules',
+    category: 'dependency',
+    retriable: false,
+    likelyCause: 'Unreadable carrier response.',
+    remediation: ['Check the carrier portal for a booking.'],
+    confidence: 0.6,
+  },
+  requestedAt: '2026-11-22T10:00:00.000Z',
+};
+
+describe('ReviewRequestSchema', () => {
+  it('parses the WaitForHumanReview message body', () => {
+    expect(ReviewRequestSchema.parse(JSON.parse(JSON.stringify(request)))).toEqual(request);
+  });
+
+  it('allows a missing analysis (AnalyzeError itself failed)', () => {
+    const { analysis: _analysis, ...withoutAnalysis } = request;
+    expect(ReviewRequestSchema.safeParse(withoutAnalysis).success).toBe(true);
+  });
+
+  it.each([
+    ['an unknown step', { failedStep: 'ChooseAfterReview' }],
+    ['a missing task token', { taskToken: '' }],
+    ['a non-ISO timestamp', { requestedAt: '22/11/2026 10:00' }],
+    ['a bad order id', { orderId: 'ord 1' }],
+  ])('rejects %s', (_label, patch) => {
+    expect(ReviewRequestSchema.safeParse({ ...request, ...patch }).success).toBe(false);
+  });
+});
+
+describe('ReviewOutcomeSchema', () => {
+  it.each(Object.values(ReviewOutcomes))('accepts outcome %s', (outcome) => {
+    const decision = { outcome, reviewer: 'ops@example.com', decidedAt: '2026-11-22T10:05:00Z' };
+    expect(ReviewOutcomeSchema.parse(decision)).toEqual(decision);
+  });
+
+  it('accepts a multi-line note', () => {
+    const decision = { outcome: 'retry', reviewer: 'sam', note: 'Carrier confirmed no booking.\nRetrying.', decidedAt: '2026-11-22T10:05:00Z' };
+    expect(ReviewOutcomeSchema.parse(decision).note).toContain('\n');
+  });
+
+  it.each([
+    ['an unknown outcome', { outcome: 'approve' }],
+    ['an uppercase outcome', { outcome: 'RETRY' }],
+    ['no reviewer', { reviewer: '' }],
+    ['an extra field', { decision: 'APPROVE' }],
+    ['a missing timestamp', { decidedAt: undefined }],
+    ['an over-long note', { note: 'x'.repeat(2_001) }],
+  ])('rejects %s', (_label, patch) => {
+    const decision = { outcome: 'compensate', reviewer: 'sam', decidedAt: '2026-11-22T10:05:00Z', ...patch };
+    expect(ReviewOutcomeSchema.safeParse(decision).success).toBe(false);
+  });
+});
