@@ -7,6 +7,6 @@ export default defineConfig({
   test: {
     include: ['src/**/*.spec.ts', 'test/**/*.spec.ts'],
     environment: 'node',
-    typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.spec.json' },
+    typecheck: { enabled: true, include: ['**/*.test-d.ts'], tsconfig: './tsconfig.typetest.json' },
   },
 });

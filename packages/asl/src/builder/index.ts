@@ -1,0 +1,14 @@
+export * from './machine.js';
+export * from './builder.js';
+export * from './intrinsics.js';
+export * from './dsl-error.js';
+export * from './integrations/index.js';
+export { task, type TaskProps } from './states/task.js';
+export { pass, type PassProps } from './states/pass.js';
+export { choice, type ChoiceProps } from './states/choice.js';
+export { wait, type WaitProps } from './states/wait.js';
+export { succeed, type SucceedProps } from './states/succeed.js';
+export { fail, type FailProps } from './states/fail.js';
+export { parallel, type ParallelProps } from './states/parallel.js';
+export { map, type MapProps } from './states/map.js';
+export type { DistributiveOmit, PropsOf } from './props.js';

@@ -1,0 +1,2 @@
+export * from './saga-props.js';
+export * from './saga.js';

@@ -1,0 +1,354 @@
+import type {
+  Branch,
+  ChoiceState,
+  JsonPathCatcher,
+  JsonPathChoiceRule,
+  JsonPathTaskState,
+  State,
+  StateMachineDefinition,
+} from '../definition/states.js';
+import type { StateMachine } from '../builder/machine.js';
+import { fromDefinition } from '../builder/machine.js';
+import { DslError } from '../builder/dsl-error.js';
+import { sqsSendMessage } from '../builder/integrations/sqs.js';
+import type { SagaProps, SagaStep, SagaTask } from './saga-props.js';
+import { ERROR_INFO_PATH, FAILED_STEP_VARIABLE } from './saga-props.js';
+
+/** What the generated machine does on each failure, for tests, docs and fault exploration. */
+export interface SagaPlan {
+  steps: {
+    name: string;
+    /** Compensations run, in order, when this step fails with a `compensate` error. */
+    onKnownFailure: string[];
+    /** Compensations run when a reviewer chooses `compensate` after this step failed (its own included: its outcome is unknown). */
+    onReviewCompensate: string[];
+  }[];
+  /** The names of the generated states, by role. */
+  states: {
+    analysis: string;
+    review: string;
+    reviewChoice: string;
+    compensateFailedStep: string;
+    succeeded: string;
+    failed: string;
+    notifySuccess?: string;
+    notifyFailure?: string;
+  };
+  /** The errors each step catches to compensate; anything else escalates to review. */
+  compensateErrors: string[];
+}
+
+export interface Saga<E extends string> {
+  machine: StateMachine<E>;
+  definition: StateMachineDefinition<E>;
+  plan: SagaPlan;
+}
+
+/** Review outcomes the generated `ChooseAfterReview` state routes on (`$.review.outcome`). */
+export const REVIEW_OUTCOMES = ['retry', 'compensate', 'fail'] as const;
+
+/**
+ * Generates a saga state machine:
+ * - the forward chain of steps, each with its Retry policy and TimeoutSeconds;
+ * - on a `compensate` error at step k, the compensations of steps 1..k-1 (reverse order, or
+ *   together in a Parallel), then the failure notification and a Fail with a named error;
+ * - on any other error, the analysis step, then a human review (`sqs:sendMessage.waitForTaskToken`)
+ *   and a Choice on the reviewer's outcome: retry the failed state, compensate, or fail;
+ * - a failing compensation escalates to review too, never swallowed.
+ * The failed state's name is kept in the `failedStep` variable, the error at `$.errorInfo`.
+ */
+export function saga<E extends string>(props: SagaProps<E>): Saga<E> {
+  const g = new SagaGraph(props);
+  return g.build();
+}
+
+class SagaGraph<E extends string> {
+  private readonly states: Record<string, State> = {};
+  private readonly steps: readonly SagaStep<E>[];
+  private readonly compensable: number[];
+  private readonly parallel: boolean;
+  private readonly compensateErrors: string[];
+  private readonly n: SagaPlan['states'];
+  private readonly failureEnd: string;
+  /** State to go to when a reviewer skips a failed compensation, by compensation state name. */
+  private readonly afterCompensation = new Map<string, string>();
+
+  constructor(private readonly props: SagaProps<E>) {
+    this.steps = props.steps;
+    this.parallel = props.compensation === 'parallel';
+    this.compensable = this.steps.flatMap((s, i) => (s.compensation ? [i] : []));
+    this.compensateErrors = Object.keys(props.errors).filter(
+      (e) => props.errors[e as E].onFailure === 'compensate',
+    );
+    this.n = {
+      analysis: props.analysis.name,
+      review: props.review.name ?? 'WaitForHumanReview',
+      reviewChoice: props.review.choiceName ?? 'ChooseAfterReview',
+      compensateFailedStep: props.names?.compensateFailedStep ?? 'CompensateFailedStep',
+      succeeded: props.names?.succeeded ?? 'OrderFulfilled',
+      failed: props.names?.failed ?? 'OrderFulfillmentFailed',
+      ...(props.onSuccess ? { notifySuccess: props.onSuccess.name } : {}),
+      ...(props.onFailure ? { notifyFailure: props.onFailure.name } : {}),
+    };
+    this.failureEnd = this.n.notifyFailure ?? this.n.failed;
+  }
+
+  build(): Saga<E> {
+    const { props, steps } = this;
+    if (steps.length === 0) throw new DslError('InvalidArgument', 'a saga needs at least one step');
+
+    steps.forEach((step, i) => this.addStep(step, i));
+    if (this.parallel) this.addParallelCompensations();
+    else this.addSequentialCompensations();
+    this.addEscalation();
+    this.addEnds();
+
+    const definition: StateMachineDefinition<E> = {
+      ...(props.comment ? { Comment: props.comment } : {}),
+      StartAt: steps[0]!.name,
+      States: this.states as StateMachineDefinition<E>['States'],
+      ...(props.timeoutSeconds !== undefined ? { TimeoutSeconds: props.timeoutSeconds } : {}),
+    };
+    const machine = fromDefinition(definition);
+    return { machine, definition: machine.definition as StateMachineDefinition<E>, plan: this.plan() };
+  }
+
+  // ------------------------------------------------------------ forward chain
+
+  private addStep(step: SagaStep<E>, i: number): void {
+    const next = this.steps[i + 1]?.name ?? this.n.notifySuccess ?? this.n.succeeded;
+    const catchers: JsonPathCatcher[] = [];
+    if (this.compensateErrors.length > 0) {
+      catchers.push(
+        this.catcher(this.compensateErrors as [string, ...string[]], this.entryThrough(i - 1), step.name),
+      );
+    }
+    catchers.push(this.catcher(['States.ALL'], this.n.analysis, step.name));
+    this.add(step.name, this.taskState(step, { next, resultPath: step.resultPath ?? `$.${step.name}`, catchers }));
+  }
+
+  // ------------------------------------------------------------ compensations
+
+  /** The state that compensates steps 0..k (those that have a compensation), or the failure end. */
+  private entryThrough(k: number): string {
+    const j = this.lastCompensableAtOrBefore(k);
+    if (j === undefined) return this.failureEnd;
+    return this.parallel ? this.parallelName(j) : this.steps[j]!.compensation!.name;
+  }
+
+  private lastCompensableAtOrBefore(k: number): number | undefined {
+    for (let j = k; j >= 0; j--) if (this.steps[j]!.compensation) return j;
+    return undefined;
+  }
+
+  private addSequentialCompensations(): void {
+    for (const j of [...this.compensable].reverse()) {
+      const compensation = this.steps[j]!.compensation!;
+      const next = this.entryThrough(j - 1);
+      this.afterCompensation.set(compensation.name, next);
+      this.add(
+        compensation.name,
+        this.taskState(compensation, {
+          next,
+          resultPath: compensation.resultPath ?? null,
+          catchers: [this.catcher(['States.ALL'], this.n.analysis, compensation.name)],
+        }),
+      );
+    }
+  }
+
+  private parallelName(j: number): string {
+    return `CompensateThrough${this.steps[j]!.name}`;
+  }
+
+  private addParallelCompensations(): void {
+    for (const j of this.compensable) {
+      const name = this.parallelName(j);
+      const branches = this.compensable
+        .filter((i) => i <= j)
+        .reverse()
+        .map((i): Branch => {
+          const compensation = this.steps[i]!.compensation!;
+          const inner = `${compensation.name}Through${this.steps[j]!.name}`;
+          return {
+            StartAt: inner,
+            States: { [inner]: this.taskState(compensation, { end: true, resultPath: compensation.resultPath ?? null, catchers: [] }) },
+          };
+        });
+      this.afterCompensation.set(name, this.failureEnd);
+      this.add(name, {
+        Type: 'Parallel',
+        Comment: `Compensations of the steps through ${this.steps[j]!.name}, which are independent`,
+        Branches: branches as [Branch, ...Branch[]],
+        ResultPath: null,
+        Catch: [this.catcher(['States.ALL'], this.n.analysis, name)],
+        Next: this.failureEnd,
+      });
+    }
+  }
+
+  // ------------------------------------------------------------ analysis and review
+
+  private addEscalation(): void {
+    const { props, n } = this;
+    const analysisPath = props.analysis.resultPath ?? '$.analysis';
+    this.add(
+      n.analysis,
+      this.taskState(props.analysis, {
+        next: n.review,
+        resultPath: analysisPath,
+        // A failed analysis must not block the review: the reviewer sees the analysis error instead.
+        catchers: [{ ErrorEquals: ['States.ALL'], ResultPath: analysisPath, Next: n.review }],
+      }),
+    );
+
+    const review = props.review;
+    const message = {
+      ...review.context,
+      'executionArn.$': '$$.Execution.Id',
+      'taskToken.$': '$$.Task.Token',
+      'failedStep.$': `$${FAILED_STEP_VARIABLE}`,
+      'errorInfo.$': ERROR_INFO_PATH,
+      'analysis.$': analysisPath,
+      'requestedAt.$': '$$.State.EnteredTime',
+    } as const;
+    const reviewTask = {
+      Type: 'Task',
+      Comment: 'Pauses until a reviewer answers with SendTaskSuccess ({outcome: retry | compensate | fail})',
+      ...sqsSendMessage({ QueueUrl: review.queueUrl, MessageBody: message }, { waitForTaskToken: true }),
+      TimeoutSeconds: review.timeoutSeconds,
+      ...(review.heartbeatSeconds !== undefined ? { HeartbeatSeconds: review.heartbeatSeconds } : {}),
+      ResultPath: '$.review',
+      // An expired or failed review compensates: the safe default when nobody decides.
+      Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.review', Next: n.compensateFailedStep }],
+      Next: n.reviewChoice,
+    } as JsonPathTaskState;
+    this.add(n.review, reviewTask);
+
+    const retryTargets = [...this.steps.map((s) => s.name), ...this.afterCompensation.keys()];
+    const outcome = '$.review.outcome' as const;
+    const choices: JsonPathChoiceRule[] = [
+      { Not: { Variable: outcome, IsString: true }, Next: n.compensateFailedStep },
+      ...retryTargets.map(
+        (target): JsonPathChoiceRule => ({
+          And: [
+            { Variable: outcome, StringEquals: 'retry' },
+            { Variable: `$${FAILED_STEP_VARIABLE}`, StringEquals: target },
+          ],
+          Next: target,
+        }),
+      ),
+      { Variable: outcome, StringEquals: 'compensate', Next: n.compensateFailedStep },
+      { Variable: outcome, StringEquals: 'fail', Next: this.failureEnd },
+    ];
+    this.add(n.reviewChoice, {
+      Type: 'Choice',
+      Comment: 'Routes on the reviewer outcome; anything unrecognised compensates',
+      Choices: choices as [JsonPathChoiceRule, ...JsonPathChoiceRule[]],
+      Default: n.compensateFailedStep,
+    } as ChoiceState);
+
+    const compensateRules: JsonPathChoiceRule[] = [
+      // A step whose failure was unknown may have committed: compensate it too (compensations are idempotent).
+      ...this.steps.map((s, i): JsonPathChoiceRule => ({
+        Variable: `$${FAILED_STEP_VARIABLE}`,
+        StringEquals: s.name,
+        Next: this.entryThrough(i),
+      })),
+      // A failed compensation the reviewer chose to skip: carry on with the rest.
+      ...[...this.afterCompensation].map(([name, next]): JsonPathChoiceRule => ({
+        Variable: `$${FAILED_STEP_VARIABLE}`,
+        StringEquals: name,
+        Next: next,
+      })),
+    ];
+    this.add(n.compensateFailedStep, {
+      Type: 'Choice',
+      Comment: 'Compensates the steps committed before (and including) the failed one',
+      Choices: compensateRules as [JsonPathChoiceRule, ...JsonPathChoiceRule[]],
+      Default: this.failureEnd,
+    } as ChoiceState);
+  }
+
+  // ------------------------------------------------------------ ends
+
+  private addEnds(): void {
+    const { props, n } = this;
+    if (props.onSuccess) {
+      this.add(
+        props.onSuccess.name,
+        this.taskState(props.onSuccess, {
+          next: n.succeeded,
+          resultPath: props.onSuccess.resultPath ?? null,
+          // The order is fulfilled; a lost notification must not fail it.
+          catchers: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notificationError', Next: n.succeeded }],
+        }),
+      );
+    }
+    this.add(n.succeeded, { Type: 'Succeed' });
+    if (props.onFailure) {
+      this.add(
+        props.onFailure.name,
+        this.taskState(props.onFailure, {
+          next: n.failed,
+          resultPath: props.onFailure.resultPath ?? null,
+          catchers: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notificationError', Next: n.failed }],
+        }),
+      );
+    }
+    this.add(n.failed, {
+      Type: 'Fail',
+      Error: props.failError ?? 'OrderFulfillmentFailed',
+      CausePath: `States.JsonToString(${ERROR_INFO_PATH})`,
+    });
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private catcher(errors: readonly [string, ...string[]], next: string, failedState: string): JsonPathCatcher {
+    return {
+      ErrorEquals: errors as JsonPathCatcher['ErrorEquals'],
+      ResultPath: ERROR_INFO_PATH,
+      Assign: { [FAILED_STEP_VARIABLE]: failedState },
+      Next: next,
+    };
+  }
+
+  private taskState(
+    t: SagaTask<E>,
+    o: { next?: string; end?: true; resultPath: string | null; catchers: JsonPathCatcher[] },
+  ): JsonPathTaskState {
+    return {
+      Type: 'Task',
+      ...(t.comment ? { Comment: t.comment } : {}),
+      Resource: t.invoke.Resource,
+      Parameters: t.invoke.Parameters,
+      ...(t.resultSelector ? { ResultSelector: t.resultSelector } : {}),
+      ResultPath: o.resultPath as JsonPathTaskState['ResultPath'],
+      TimeoutSeconds: t.timeoutSeconds,
+      ...(t.heartbeatSeconds !== undefined ? { HeartbeatSeconds: t.heartbeatSeconds } : {}),
+      ...(t.retry && t.retry.length > 0 ? { Retry: t.retry as JsonPathTaskState['Retry'] } : {}),
+      ...(o.catchers.length > 0 ? { Catch: o.catchers } : {}),
+      ...(o.end ? { End: true } : { Next: o.next! }),
+    } as JsonPathTaskState;
+  }
+
+  private add(name: string, state: State): void {
+    if (name in this.states) throw new DslError('DuplicateStateName', `the saga already has a state named '${name}'`);
+    this.states[name] = state;
+  }
+
+  private plan(): SagaPlan {
+    const compensationsThrough = (k: number) =>
+      this.compensable.filter((j) => j <= k).reverse().map((j) => this.steps[j]!.compensation!.name);
+    return {
+      steps: this.steps.map((s, i) => ({
+        name: s.name,
+        onKnownFailure: compensationsThrough(i - 1),
+        onReviewCompensate: compensationsThrough(i),
+      })),
+      states: this.n,
+      compensateErrors: this.compensateErrors,
+    };
+  }
+}

@@ -1,0 +1,223 @@
+import { describe, expect, test } from 'vitest';
+import type { JsonPathTaskState, ParallelState } from '../src/index.js';
+import { DslError, saga, validate } from '../src/index.js';
+import { buildFulfilmentSaga, fulfilmentSagaProps, taxonomy } from '../examples/fulfilment-saga.js';
+import { independentlyValidate } from './support/independent-validator.js';
+import { walk } from './support/walk.js';
+
+const STEPS = ['ChargePayment', 'ReserveStock', 'BookShipment', 'EmitReceipt'] as const;
+const COMPENSATIONS = ['RefundPayment', 'ReleaseStock', 'CancelShipment'] as const;
+const compensateErrors = Object.entries(taxonomy)
+  .filter(([, t]) => t.onFailure === 'compensate')
+  .map(([name]) => name);
+
+describe('saga(): the generated machine', () => {
+  const { definition, plan } = buildFulfilmentSaga();
+
+  test('is valid for our validator and for asl-validator', () => {
+    expect(validate(definition).diagnostics.filter((d) => d.severity === 'ERROR')).toEqual([]);
+    expect(independentlyValidate(definition)).toEqual({ isValid: true, errors: '' });
+  });
+
+  test('chains the steps forward to the success notification', () => {
+    const { path, end } = walk(definition);
+    expect(path).toEqual([...STEPS, 'NotifySuccess', 'OrderFulfilled']);
+    expect(end.type).toBe('Succeed');
+  });
+
+  test('every step has a timeout, its retry policy, and catches known then unknown errors', () => {
+    STEPS.forEach((name, k) => {
+      const state = definition.States[name] as JsonPathTaskState;
+      expect(state.TimeoutSeconds).toBeGreaterThan(0);
+      expect(state.Retry?.length).toBeGreaterThan(0);
+      const expectedEntry = ['NotifyFailure', 'RefundPayment', 'ReleaseStock', 'CancelShipment'][k];
+      expect(state.Catch).toEqual([
+        { ErrorEquals: compensateErrors, ResultPath: '$.errorInfo', Assign: { failedStep: name }, Next: expectedEntry },
+        { ErrorEquals: ['States.ALL'], ResultPath: '$.errorInfo', Assign: { failedStep: name }, Next: 'AnalyzeError' },
+      ]);
+    });
+  });
+
+  test('BookShipment keeps the declared retry policy verbatim', () => {
+    expect((definition.States['BookShipment'] as JsonPathTaskState).Retry?.[0]).toEqual({
+      ErrorEquals: ['CarrierRateLimited', 'States.Timeout'],
+      IntervalSeconds: 2,
+      BackoffRate: 2,
+      MaxAttempts: 5,
+      MaxDelaySeconds: 60,
+      JitterStrategy: 'FULL',
+    });
+  });
+
+  test.each(STEPS.map((s, k) => [s, k] as const))(
+    'a known failure at %s runs the compensations of the earlier steps only, in reverse',
+    (step, k) => {
+      const { path, end } = walk(definition, { failures: { [step]: { error: 'OutOfStock' } } });
+      const expected = COMPENSATIONS.slice(0, k).reverse();
+      expect(path.filter((s) => (COMPENSATIONS as readonly string[]).includes(s))).toEqual(expected);
+      expect(plan.steps[k]!.onKnownFailure).toEqual(expected);
+      expect(path.slice(path.indexOf(step) + 1)).toEqual([...expected, 'NotifyFailure', 'OrderFulfillmentFailed']);
+      expect(end).toEqual({ type: 'Fail', state: 'OrderFulfillmentFailed', error: 'OrderFulfillmentFailed' });
+      expect(path).not.toContain('AnalyzeError');
+    },
+  );
+
+  test('a transient error that retries absorb does not leave the forward path', () => {
+    const { path } = walk(definition, { failures: { BookShipment: { error: 'CarrierRateLimited', times: 4 } } });
+    expect(path).toEqual([...STEPS, 'NotifySuccess', 'OrderFulfilled']);
+  });
+
+  test('a transient error that outlasts its retries compensates', () => {
+    const { path } = walk(definition, { failures: { BookShipment: { error: 'CarrierRateLimited', times: 6 } } });
+    expect(path.slice(2)).toEqual(['BookShipment', 'ReleaseStock', 'RefundPayment', 'NotifyFailure', 'OrderFulfillmentFailed']);
+  });
+
+  test.each(['CarrierResponseInvalid', 'SomethingNobodyDeclared', 'States.Timeout'])(
+    'an error outside the compensate taxonomy (%s) goes to analysis and human review',
+    (error) => {
+      const { path, variables } = walk(definition, {
+        failures: { BookShipment: { error, times: 99 } },
+        reviews: [{ outcome: 'fail' }],
+      });
+      expect(path.slice(2, 6)).toEqual(['BookShipment', 'AnalyzeError', 'WaitForHumanReview', 'ChooseAfterReview']);
+      expect(variables['failedStep']).toBe('BookShipment');
+    },
+  );
+
+  test('review outcome retry re-enters the failed step', () => {
+    const { path, end } = walk(definition, {
+      failures: { BookShipment: { error: 'CarrierResponseInvalid', times: 1 } },
+      reviews: [{ outcome: 'retry' }],
+    });
+    expect(path).toEqual([
+      'ChargePayment', 'ReserveStock', 'BookShipment', 'AnalyzeError', 'WaitForHumanReview', 'ChooseAfterReview',
+      'BookShipment', 'EmitReceipt', 'NotifySuccess', 'OrderFulfilled',
+    ]);
+    expect(end.type).toBe('Succeed');
+  });
+
+  test('review outcome compensate undoes the committed steps and the failed one (its outcome is unknown)', () => {
+    const { path, end } = walk(definition, {
+      failures: { BookShipment: { error: 'CarrierResponseInvalid' } },
+      reviews: [{ outcome: 'compensate' }],
+    });
+    expect(path.slice(path.indexOf('ChooseAfterReview'))).toEqual([
+      'ChooseAfterReview', 'CompensateFailedStep', 'CancelShipment', 'ReleaseStock', 'RefundPayment', 'NotifyFailure', 'OrderFulfillmentFailed',
+    ]);
+    expect(plan.steps[2]!.onReviewCompensate).toEqual(['CancelShipment', 'ReleaseStock', 'RefundPayment']);
+    expect(end.error).toBe('OrderFulfillmentFailed');
+  });
+
+  test('review outcome fail ends the order without compensating', () => {
+    const { path, end } = walk(definition, {
+      failures: { ReserveStock: { error: 'Boom' } },
+      reviews: [{ outcome: 'fail' }],
+    });
+    expect(path.slice(path.indexOf('ChooseAfterReview'))).toEqual(['ChooseAfterReview', 'NotifyFailure', 'OrderFulfillmentFailed']);
+    expect(end.type).toBe('Fail');
+  });
+
+  test('an expired review (timeout) or an unrecognised outcome compensates', () => {
+    for (const review of [{ error: 'States.Timeout' }, { outcome: 'maybe' }]) {
+      const { path } = walk(definition, { failures: { ReserveStock: { error: 'Boom' } }, reviews: [review] });
+      expect(path.slice(path.indexOf('CompensateFailedStep'))).toEqual([
+        'CompensateFailedStep', 'ReleaseStock', 'RefundPayment', 'NotifyFailure', 'OrderFulfillmentFailed',
+      ]);
+    }
+  });
+
+  test('a failing compensation escalates to review instead of being swallowed', () => {
+    const { path, variables } = walk(definition, {
+      failures: { EmitReceipt: { error: 'InvalidOrder' }, ReleaseStock: { error: 'Lambda.Unknown', times: 1 } },
+      reviews: [{ outcome: 'retry' }],
+    });
+    expect(path.slice(path.indexOf('EmitReceipt'))).toEqual([
+      'EmitReceipt', 'CancelShipment', 'ReleaseStock', 'AnalyzeError', 'WaitForHumanReview', 'ChooseAfterReview',
+      'ReleaseStock', 'RefundPayment', 'NotifyFailure', 'OrderFulfillmentFailed',
+    ]);
+    expect(variables['failedStep']).toBe('ReleaseStock');
+  });
+
+  test('skipping a failed compensation on review carries on with the rest', () => {
+    const { path } = walk(definition, {
+      failures: { EmitReceipt: { error: 'InvalidOrder' }, ReleaseStock: { error: 'Lambda.Unknown' } },
+      reviews: [{ outcome: 'compensate' }],
+    });
+    expect(path.slice(path.indexOf('CompensateFailedStep'))).toEqual([
+      'CompensateFailedStep', 'RefundPayment', 'NotifyFailure', 'OrderFulfillmentFailed',
+    ]);
+  });
+
+  test('the review message carries the token, the execution, the error, the analysis and the declared context', () => {
+    const review = definition.States['WaitForHumanReview'] as JsonPathTaskState;
+    expect(review.Resource).toBe('arn:aws:states:::sqs:sendMessage.waitForTaskToken');
+    expect(review.Parameters).toEqual({
+      QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/review',
+      MessageBody: {
+        'orderId.$': '$.order.orderId',
+        'executionArn.$': '$$.Execution.Id',
+        'taskToken.$': '$$.Task.Token',
+        'failedStep.$': '$failedStep',
+        'errorInfo.$': '$.errorInfo',
+        'analysis.$': '$.analysis',
+        'requestedAt.$': '$$.State.EnteredTime',
+      },
+    });
+    expect(review.TimeoutSeconds).toBe(86_400);
+    expect(review.HeartbeatSeconds).toBe(3_600);
+  });
+
+  test('the Fail state names the error and keeps the original error as its cause', () => {
+    expect(definition.States['OrderFulfillmentFailed']).toEqual({
+      Type: 'Fail',
+      Error: 'OrderFulfillmentFailed',
+      CausePath: 'States.JsonToString($.errorInfo)',
+    });
+  });
+});
+
+describe('saga() with independent compensations', () => {
+  const { definition } = buildFulfilmentSaga('parallel');
+
+  test('is valid for both validators', () => {
+    expect(validate(definition).result).toBe('OK');
+    expect(independentlyValidate(definition)).toEqual({ isValid: true, errors: '' });
+  });
+
+  test('a known failure at step k runs the compensations of 1..k-1 together in one Parallel', () => {
+    const bookShipment = definition.States['BookShipment'] as JsonPathTaskState;
+    expect(bookShipment.Catch?.[0]?.Next).toBe('CompensateThroughReserveStock');
+    const parallel = definition.States['CompensateThroughReserveStock'] as ParallelState;
+    expect(parallel.Branches.map((b) => b.StartAt)).toEqual(['ReleaseStockThroughReserveStock', 'RefundPaymentThroughReserveStock']);
+    const { path } = walk(definition, { failures: { BookShipment: { error: 'CarrierRejected' } } });
+    expect(path.slice(path.indexOf('BookShipment'))).toEqual([
+      'BookShipment', 'CompensateThroughReserveStock', 'ReleaseStockThroughReserveStock', 'RefundPaymentThroughReserveStock',
+      'NotifyFailure', 'OrderFulfillmentFailed',
+    ]);
+  });
+
+  test('a failing compensation in the Parallel escalates to review', () => {
+    const { path } = walk(definition, {
+      failures: { EmitReceipt: { error: 'InvalidOrder' }, RefundPaymentThroughBookShipment: { error: 'Boom', times: 1 } },
+      reviews: [{ outcome: 'retry' }],
+    });
+    expect(path).toContain('AnalyzeError');
+    expect(path.at(-1)).toBe('OrderFulfillmentFailed');
+    expect(path.filter((s) => s === 'CompensateThroughBookShipment')).toHaveLength(2);
+  });
+});
+
+describe('saga() rejects misuse', () => {
+  test('a duplicate state name', () => {
+    const props = fulfilmentSagaProps();
+    const steps = [...props.steps];
+    steps[1] = { ...steps[1]!, name: 'ChargePayment' };
+    expect(() => saga({ ...props, steps: steps as unknown as typeof props.steps })).toThrow(DslError);
+    expect(() => saga({ ...props, steps: steps as unknown as typeof props.steps })).toThrow(/DuplicateStateName: .*'ChargePayment'/);
+  });
+
+  test('a step name that collides with a generated state', () => {
+    const props = fulfilmentSagaProps();
+    expect(() => saga({ ...props, analysis: { ...props.analysis, name: 'WaitForHumanReview' } })).toThrow(/DuplicateStateName/);
+  });
+});
