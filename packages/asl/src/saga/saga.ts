@@ -274,33 +274,26 @@ class SagaGraph<E extends string> {
 
   private addEnds(): void {
     const { props, n } = this;
-    if (props.onSuccess) {
-      this.add(
-        props.onSuccess.name,
-        this.taskState(props.onSuccess, {
-          next: n.succeeded,
-          resultPath: props.onSuccess.resultPath ?? null,
-          // The order is fulfilled; a lost notification must not fail it.
-          catchers: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notificationError', Next: n.succeeded }],
-        }),
-      );
-    }
+    // The order's fate is decided before a notification; a lost notification must not change it.
+    if (props.onSuccess) this.addNotification(props.onSuccess, n.succeeded);
     this.add(n.succeeded, { Type: 'Succeed' });
-    if (props.onFailure) {
-      this.add(
-        props.onFailure.name,
-        this.taskState(props.onFailure, {
-          next: n.failed,
-          resultPath: props.onFailure.resultPath ?? null,
-          catchers: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notificationError', Next: n.failed }],
-        }),
-      );
-    }
+    if (props.onFailure) this.addNotification(props.onFailure, n.failed);
     this.add(n.failed, {
       Type: 'Fail',
       Error: props.failError ?? 'OrderFulfillmentFailed',
       CausePath: `States.JsonToString(${ERROR_INFO_PATH})`,
     });
+  }
+
+  private addNotification(notification: SagaTask<E>, next: string): void {
+    this.add(
+      notification.name,
+      this.taskState(notification, {
+        next,
+        resultPath: notification.resultPath ?? null,
+        catchers: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.notificationError', Next: next }],
+      }),
+    );
   }
 
   // ------------------------------------------------------------ helpers
