@@ -1,0 +1,109 @@
+import { isoTimestamp } from '../context-object.js';
+import { StatesError, toStatesError } from '../errors.js';
+import { runBlock } from './block.js';
+import type { ExecutionHandle, ExecutionOptions, ExecutionOutcome } from './execution-types.js';
+import { HistoryWriter } from './history-writer.js';
+import type { Run, Scope } from './scope.js';
+import { Aborted, stringify } from './scope.js';
+import { VariableScope } from './variables.js';
+
+class ExecutionTimeout extends Error {}
+
+/**
+ * Runs one execution of a state machine to its end: history events as they happen, checkpoints
+ * at every top-level transition, and `done` with the outcome. It never throws: failures are the
+ * outcome `FAILED` (with the error and cause), `TIMED_OUT` or `ABORTED`.
+ */
+export function runExecution(options: ExecutionOptions): ExecutionHandle {
+  const { clock, definition } = options;
+  const stop = new AbortController();
+  const history = new HistoryWriter(options.onEvent, () => clock.now(), options.resume?.lastEventId ?? 0);
+  const run: Run = {
+    options,
+    clock,
+    random: options.random,
+    history,
+    resolve: options.resolve,
+    callbacks: options.callbacks,
+    executionContext: {
+      Id: options.executionArn,
+      Input: options.input,
+      Name: options.name,
+      RoleArn: options.roleArn,
+      StartTime: isoTimestamp(options.startTime),
+      RedriveCount: 0,
+    },
+    stateMachineContext: { Id: options.stateMachineArn, Name: options.stateMachineArn.split(':').pop() ?? '' },
+    transitions: options.resume?.transitions ?? 0,
+  };
+  const thread = { last: options.resume?.lastEventId ?? 0 };
+  const vars = new VariableScope();
+  if (options.resume) vars.assign(options.resume.variables);
+  const scope: Scope = {
+    run,
+    vars,
+    signal: stop.signal,
+    language: definition.QueryLanguage ?? 'JSONPath',
+    thread,
+    topLevel: true,
+    ...(options.onCheckpoint
+      ? {
+          checkpoint: (c) =>
+            options.onCheckpoint!({ ...c, lastEventId: history.lastEventId, transitions: run.transitions, at: clock.now() }),
+        }
+      : {}),
+  };
+  let stopped: { error?: string; cause?: string } | undefined;
+
+  const done = (async (): Promise<ExecutionOutcome> => {
+    if (!options.resume) {
+      history.add(thread, 'ExecutionStarted', {
+        executionStartedEventDetails: { input: stringify(options.input), inputDetails: { truncated: false }, roleArn: options.roleArn },
+      });
+    }
+    const timer = new AbortController();
+    const timeout =
+      definition.TimeoutSeconds !== undefined
+        ? clock
+            .sleep(Math.max(0, options.startTime + definition.TimeoutSeconds * 1000 - clock.now()), timer.signal)
+            .then(() => Promise.reject(new ExecutionTimeout()))
+        : undefined;
+    timeout?.catch(() => undefined);
+    try {
+      const body = runBlock(definition, options.input, scope, options.resume);
+      const output = await (timeout ? Promise.race([body, timeout]) : body);
+      history.add(thread, 'ExecutionSucceeded', {
+        executionSucceededEventDetails: { output: stringify(output), outputDetails: { truncated: false } },
+      });
+      return { status: 'SUCCEEDED', output, stopDate: clock.now() };
+    } catch (thrown) {
+      if (stopped) {
+        history.add(thread, 'ExecutionAborted', { executionAbortedEventDetails: stopped });
+        return { status: 'ABORTED', ...stopped, stopDate: clock.now() };
+      }
+      if (thrown instanceof ExecutionTimeout) {
+        stop.abort(new Aborted('execution timed out'));
+        const details = { error: 'States.Timeout', cause: `The execution exceeded its TimeoutSeconds of ${definition.TimeoutSeconds}` };
+        history.add(thread, 'ExecutionTimedOut', { executionTimedOutEventDetails: details });
+        return { status: 'TIMED_OUT', ...details, stopDate: clock.now() };
+      }
+      const error = thrown instanceof Aborted ? new StatesError('States.Runtime', 'aborted') : toStatesError(thrown);
+      const details = { ...(error.name ? { error: error.name } : {}), ...(error.cause !== undefined ? { cause: error.cause } : {}) };
+      history.add(thread, 'ExecutionFailed', { executionFailedEventDetails: details });
+      return { status: 'FAILED', ...details, stopDate: clock.now() };
+    } finally {
+      timer.abort();
+    }
+  })();
+
+  return {
+    executionArn: options.executionArn,
+    clock,
+    done,
+    stop(error?: string, cause?: string) {
+      if (stopped) return;
+      stopped = { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
+      stop.abort(new Aborted('stopped'));
+    },
+  };
+}

@@ -1,0 +1,117 @@
+import type { JsonValue, PayloadTemplate } from '@saga/asl';
+import type { ContextObject } from '../context-object.js';
+import {
+  applyInputPath,
+  applyOutputPath,
+  applyResultPath,
+  evaluateJsonata,
+  evaluatePayloadTemplate,
+} from '../evaluation/index.js';
+import type { Scope } from './scope.js';
+import { evaluationScope, jsonataBindings, languageOf, stringify } from './scope.js';
+
+/**
+ * The input/output pipeline of a state, in both query languages:
+ * JSONPath: InputPath → Parameters → (work) → ResultSelector → ResultPath → OutputPath, Assign on the result;
+ * JSONata: Arguments → (work) → Output, Assign on `$states.result`.
+ */
+interface IoFields {
+  QueryLanguage?: 'JSONPath' | 'JSONata';
+  InputPath?: string | null;
+  Parameters?: PayloadTemplate;
+  Arguments?: JsonValue;
+  ResultSelector?: PayloadTemplate;
+  ResultPath?: string | null;
+  OutputPath?: string | null;
+  Output?: JsonValue;
+  Assign?: Record<string, JsonValue>;
+}
+
+/** The effective input of a state (what a task is invoked with). */
+export async function effectiveInput(
+  state: IoFields,
+  name: string,
+  raw: JsonValue,
+  scope: Scope,
+  context: ContextObject,
+): Promise<JsonValue> {
+  if (languageOf(state, scope) === 'JSONata') {
+    if (state.Arguments === undefined) return raw;
+    return evaluateJsonata(state.Arguments, jsonataBindings(scope, raw, context), 'Arguments');
+  }
+  const es = evaluationScope(scope, name, context);
+  const filtered = applyInputPath(raw, state.InputPath, es);
+  return state.Parameters === undefined ? filtered : evaluatePayloadTemplate(state.Parameters, filtered, es);
+}
+
+export interface StateResult {
+  output: JsonValue;
+  /** Variables the state assigned, to apply after the state (and to record in StateExited). */
+  assigned?: Record<string, JsonValue>;
+}
+
+/** The state output from its raw input and its result; `kind` says which fields apply. */
+export async function stateOutput(
+  state: IoFields,
+  name: string,
+  raw: JsonValue,
+  result: JsonValue,
+  scope: Scope,
+  context: ContextObject,
+  kind: 'result' | 'passthrough' = 'result',
+): Promise<StateResult> {
+  if (languageOf(state, scope) === 'JSONata') {
+    const bindings = jsonataBindings(scope, raw, context, kind === 'result' ? { result } : {});
+    const output = state.Output === undefined ? result : await evaluateJsonata(state.Output, bindings, 'Output');
+    const assigned =
+      state.Assign === undefined ? undefined : ((await evaluateJsonata(state.Assign, bindings, 'Assign')) as Record<string, JsonValue>);
+    return assigned ? { output, assigned } : { output };
+  }
+  const es = evaluationScope(scope, name, context);
+  const assigned = state.Assign === undefined ? undefined : assignJsonPath(state.Assign, result, es);
+  let merged: JsonValue;
+  if (kind === 'passthrough') {
+    merged = result;
+  } else {
+    const selected = state.ResultSelector === undefined ? result : evaluatePayloadTemplate(state.ResultSelector, result, es);
+    merged = applyResultPath(raw, selected, state.ResultPath, name);
+  }
+  const output = applyOutputPath(merged, state.OutputPath, es);
+  return assigned ? { output, assigned } : { output };
+}
+
+/** The output and assignments of a matched Catcher. */
+export async function catcherOutput(
+  catcher: { ResultPath?: string | null; Output?: JsonValue; Assign?: Record<string, JsonValue> },
+  stateLanguage: 'JSONPath' | 'JSONata',
+  name: string,
+  raw: JsonValue,
+  errorOutput: JsonValue,
+  scope: Scope,
+  context: ContextObject,
+): Promise<StateResult> {
+  if (stateLanguage === 'JSONata') {
+    const bindings = jsonataBindings(scope, raw, context, { errorOutput });
+    const output = catcher.Output === undefined ? errorOutput : await evaluateJsonata(catcher.Output, bindings, 'Catch.Output');
+    const assigned =
+      catcher.Assign === undefined ? undefined : ((await evaluateJsonata(catcher.Assign, bindings, 'Catch.Assign')) as Record<string, JsonValue>);
+    return assigned ? { output, assigned } : { output };
+  }
+  const es = evaluationScope(scope, name, context);
+  const assigned = catcher.Assign === undefined ? undefined : assignJsonPath(catcher.Assign, errorOutput, es);
+  const output = applyResultPath(raw, errorOutput, catcher.ResultPath === undefined ? '$' : catcher.ResultPath, name);
+  return assigned ? { output, assigned } : { output };
+}
+
+function assignJsonPath(assign: Record<string, JsonValue>, dollar: JsonValue, es: ReturnType<typeof evaluationScope>): Record<string, JsonValue> {
+  return evaluatePayloadTemplate(assign as JsonValue, dollar, es) as Record<string, JsonValue>;
+}
+
+/** Applies assignments and renders them for the StateExited event. */
+export function commitAssignments(scope: Scope, assigned: Record<string, JsonValue> | undefined): Record<string, string> | undefined {
+  if (!assigned) return undefined;
+  scope.vars.assign(assigned);
+  const rendered: Record<string, string> = {};
+  for (const [k, v] of Object.entries(assigned)) rendered[k] = stringify(v);
+  return rendered;
+}

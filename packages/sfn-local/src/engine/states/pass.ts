@@ -1,0 +1,32 @@
+import type { JsonValue, PassState } from '@saga/asl';
+import { commitAssignments, effectiveInput, stateOutput } from '../io.js';
+import type { StateHandler } from '../scope.js';
+import { contextFor, languageOf, stringify } from '../scope.js';
+
+/** A Pass state: its result is `Result`, or its effective input (Parameters/InputPath applied). */
+export const executePass: StateHandler<PassState> = async (name, state, raw, scope) => {
+  const { run } = scope;
+  run.history.add(scope.thread, 'PassStateEntered', { stateEnteredEventDetails: { name, input: stringify(raw) } });
+  const context = contextFor(scope, name, run.clock.now());
+  let result: JsonValue;
+  if (languageOf(state, scope) === 'JSONata') {
+    result = raw;
+  } else {
+    const s = state as { Result?: JsonValue };
+    result = s.Result !== undefined ? s.Result : await effectiveInput(state, name, raw, scope, context);
+  }
+  const { output, assigned } = await stateOutput(
+    state,
+    name,
+    raw,
+    result,
+    scope,
+    context,
+    languageOf(state, scope) === 'JSONata' ? 'passthrough' : 'result',
+  );
+  const assignedVariables = commitAssignments(scope, assigned);
+  run.history.add(scope.thread, 'PassStateExited', {
+    stateExitedEventDetails: { name, output: stringify(output), ...(assignedVariables ? { assignedVariables } : {}) },
+  });
+  return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
+};

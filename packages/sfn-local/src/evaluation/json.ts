@@ -1,0 +1,80 @@
+import type { JsonValue } from '@saga/asl';
+
+/**
+ * Small JSON helpers shared by the evaluation layer. State data is treated as immutable: nothing
+ * here mutates its arguments, and results may share structure with their inputs.
+ */
+
+export type JsonObject = { [key: string]: JsonValue };
+
+export function isJsonObject(v: unknown): v is JsonObject {
+  return v !== null && typeof v === 'object' && !Array.isArray(v);
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Own-property test (never the prototype chain, so `constructor` or `__proto__` are plain keys). */
+export function hasKey(o: object, key: string): boolean {
+  return hasOwn.call(o, key);
+}
+
+/** The JSON type of a value as named in error messages. */
+export function jsonTypeOf(v: unknown): 'null' | 'array' | 'object' | 'string' | 'number' | 'boolean' | 'undefined' {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'array';
+  const t = typeof v;
+  if (t === 'string' || t === 'number' || t === 'boolean' || t === 'undefined') return t;
+  return 'object';
+}
+
+/** Structural equality of JSON values (object key order is irrelevant). */
+export function jsonEquals(a: JsonValue, b: JsonValue): boolean {
+  if (a === b) return true;
+  if (a === null || b === null || typeof a !== 'object' || typeof b !== 'object') return false;
+  if (Array.isArray(a)) {
+    if (!Array.isArray(b) || a.length !== b.length) return false;
+    for (let i = 0; i < a.length; i++) if (!jsonEquals(a[i]!, b[i]!)) return false;
+    return true;
+  }
+  if (Array.isArray(b)) return false;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) {
+    if (!hasOwn.call(b, k) || !jsonEquals(a[k]!, b[k]!)) return false;
+  }
+  return true;
+}
+
+/** Assigns an own enumerable property, even for the key `__proto__` (which `o[k] = v` would not). */
+export function setKey(o: JsonObject, key: string, value: JsonValue): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
+/** A key identifying a JSON value up to structural equality (object keys sorted). */
+export function canonicalJson(v: JsonValue): string {
+  if (v === null || typeof v !== 'object') return JSON.stringify(v);
+  if (Array.isArray(v)) return `[${v.map(canonicalJson).join(',')}]`;
+  const keys = Object.keys(v).sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(v[k]!)}`).join(',')}}`;
+}
+
+/** A deep copy of a JSON value. The evaluation layer itself never needs one (it never mutates). */
+export function deepClone<T extends JsonValue>(v: T): T {
+  if (v === null || typeof v !== 'object') return v;
+  if (Array.isArray(v)) return v.map((x) => deepClone(x)) as T;
+  const out: JsonObject = {};
+  for (const k of Object.keys(v)) out[k] = deepClone((v as JsonObject)[k]!);
+  return out as T;
+}
+
+/** Compact JSON text for error messages, cut to a readable length. */
+export function preview(v: unknown, max = 256): string {
+  let s: string;
+  try {
+    s = v === undefined ? 'undefined' : JSON.stringify(v);
+  } catch {
+    s = String(v);
+  }
+  return s.length > max ? `${s.slice(0, max)}...` : s;
+}

@@ -1,0 +1,51 @@
+import type { JsonValue } from '@saga/asl';
+
+/** A Task `Resource`, parsed. */
+export type ParsedResource =
+  /** `arn:aws:states:::<service>:<action>[.sync|.sync:2|.waitForTaskToken]` (optimized integrations) */
+  | { kind: 'integration'; service: string; action: string; pattern: IntegrationPattern }
+  /** `arn:aws:states:::aws-sdk:<service>:<action>[.waitForTaskToken]` */
+  | { kind: 'aws-sdk'; service: string; action: string; pattern: IntegrationPattern }
+  /** `arn:aws:lambda:<region>:<account>:function:<name>[:qualifier]`: legacy direct invocation */
+  | { kind: 'lambda-function'; functionArn: string; functionName: string }
+  /** `arn:aws:states:<region>:<account>:activity:<name>` */
+  | { kind: 'activity'; activityArn: string }
+  | { kind: 'unknown' };
+
+export type IntegrationPattern = 'requestResponse' | 'sync' | 'sync:2' | 'waitForTaskToken';
+
+/** Who is running, for integrations that add execution context (EventBridge `Resources`, logs). */
+export interface ExecutionIdentity {
+  executionArn: string;
+  executionName: string;
+  stateMachineArn: string;
+  region: string;
+  account: string;
+}
+
+/** One attempt of one Task state, as an integration sees it. */
+export interface TaskInvocation {
+  resource: string;
+  parsed: ParsedResource;
+  /** The effective input: Parameters or Arguments already evaluated. */
+  input: JsonValue;
+  stateName: string;
+  /** 0 for the first attempt, then 1, 2, ... (`$$.State.RetryCount`). */
+  attempt: number;
+  execution: ExecutionIdentity;
+  /** Present for `.waitForTaskToken` resources. */
+  taskToken?: string;
+  /** Aborted when the task times out, the execution stops, or a sibling branch fails. */
+  signal: AbortSignal;
+  /** The execution's clock: handlers that simulate slowness sleep here (virtual time aware). */
+  sleep(ms: number): Promise<void>;
+  now(): number;
+}
+
+/**
+ * Resolves a Task invocation to its result (the raw task result, before ResultSelector), or
+ * throws a StatesError (`Error`/`Cause`). Returns `undefined` when it does not handle this
+ * resource, so resolvers can be chained; the engine fails the task with a clear
+ * `States.Runtime` when none does.
+ */
+export type TaskResolver = (invocation: TaskInvocation) => Promise<JsonValue> | undefined;
