@@ -143,7 +143,7 @@ describe('Catch', () => {
     );
     const r = await m.run({ order: 1 });
     expect(r.status).toBe('SUCCEEDED');
-    const output = (r as { output: { Error: string; Cause: string } }).output;
+    const output = (r as unknown as { output: { Error: string; Cause: string } }).output;
     expect(output.Error).toBe('PaymentDeclined');
     expect(JSON.parse(output.Cause)).toMatchObject({ errorType: 'PaymentDeclined', errorMessage: 'card declined' });
     expect(Object.keys(output).sort()).toEqual(['Cause', 'Error']);
