@@ -1,3 +1,4 @@
+import { completedCallback } from './types.js';
 import type { JsonValue } from '@saga/asl';
 import { runtimeError, StatesError } from '../errors.js';
 import { isJsonObject } from './common.js';
@@ -263,7 +264,11 @@ export function createMockResolver(config: MockConfig, options: MockResolverOpti
       );
     }
     const entry = range.entry;
-    if ('Return' in entry) return Promise.resolve(structuredClone(entry.Return));
+    if ('Return' in entry) {
+      const result = structuredClone(entry.Return);
+      // A mocked callback task completes from the mock, as in Step Functions Local.
+      return Promise.resolve(invocation.taskToken ? completedCallback(result) : result);
+    }
     return Promise.reject(new StatesError(entry.Throw.Error, entry.Throw.Cause));
   };
 

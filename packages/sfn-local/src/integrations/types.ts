@@ -49,3 +49,24 @@ export interface TaskInvocation {
  * `States.Runtime` when none does.
  */
 export type TaskResolver = (invocation: TaskInvocation) => Promise<JsonValue> | undefined;
+
+/**
+ * A result that completes a `.waitForTaskToken` task at once, as Step Functions Local does for a
+ * mocked callback task: the engine takes it as the task's result instead of waiting for the token.
+ */
+export interface CompletedCallback {
+  readonly completesCallback: true;
+  readonly output: JsonValue;
+}
+
+const COMPLETED = new WeakSet<object>();
+
+export function completedCallback(output: JsonValue): JsonValue {
+  const box: CompletedCallback = { completesCallback: true, output };
+  COMPLETED.add(box);
+  return box as unknown as JsonValue;
+}
+
+export function isCompletedCallback(value: unknown): value is CompletedCallback {
+  return typeof value === 'object' && value !== null && COMPLETED.has(value);
+}

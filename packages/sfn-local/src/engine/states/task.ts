@@ -3,6 +3,7 @@ import { runtimeError, StatesError, toStatesError } from '../../errors.js';
 import { evaluateJsonata, isJsonataExpression, queryPath } from '../../evaluation/index.js';
 import { parseResource } from '../../integrations/resource.js';
 import type { ParsedResource, TaskInvocation } from '../../integrations/types.js';
+import { isCompletedCallback } from '../../integrations/types.js';
 import { randomUuid } from '../../random.js';
 import type { Checkpoint } from '../execution-types.js';
 import { findCatcher, findRetrier, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '../errors-matching.js';
@@ -226,6 +227,7 @@ async function attemptTask(
       if (!pending) throw runtimeError(name, `No integration handles the resource '${state.Resource}'.`);
       const response = await pending;
       if (!o.taskToken) return response;
+      if (isCompletedCallback(response)) return response.output;
       run.history.add(scope.thread, 'TaskSubmitted', {
         taskSubmittedEventDetails: { resourceType, resource, output: stringify(response) },
       });
