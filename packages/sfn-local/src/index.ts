@@ -12,3 +12,8 @@ export { runtimeError, StatesError, toStatesError } from './errors.js';
 export type { HistoryEvent, HistoryEventType } from './history.js';
 export type { ContextObject } from './context-object.js';
 export * from './integrations/index.js';
+export { SfnService, type SfnServiceOptions } from './service.js';
+export { SfnApiError } from './service/errors.js';
+export { startSfnLocal, type SfnLocal, type SfnLocalOptions } from './server.js';
+export { Journal } from './store/journal.js';
+export { createSfnRequestListener } from './api/index.js';

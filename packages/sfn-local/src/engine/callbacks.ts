@@ -38,6 +38,12 @@ export class CallbackRegistry {
     };
   }
 
+  /** Records `token` as closed (a task that ended before a restart): it answers TaskTimedOut. */
+  markClosed(token: string): void {
+    this.open.delete(token);
+    this.closed.add(token);
+  }
+
   isOpen(token: string): boolean {
     return this.open.has(token);
   }

@@ -46,7 +46,7 @@ const definition = {
 describe('Step Functions Local mock files', () => {
   test('per-invocation responses ("0" throws, "1" returns) and a mocked callback task complete the execution', async () => {
     const mocks = createMockResolver(mockConfig, { stateMachineName: 'Orders', testCase: 'RetryThenReview' });
-    const machine = localStateMachine(definition, { resolve: chainResolvers(mocks, unknownResourceResolver), name: 'Orders' });
+    const machine = localStateMachine(definition as never, { resolve: chainResolvers(mocks, unknownResourceResolver), name: 'Orders' });
     const r = await machine.run({ order: 1 });
     expect(r).toMatchObject({ status: 'SUCCEEDED', output: { order: 1, payment: { charged: true }, review: { outcome: 'retry' } } });
     expect(types(r.history).filter((t) => t === 'TaskFailed')).toHaveLength(1);

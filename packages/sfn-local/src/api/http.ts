@@ -1,0 +1,148 @@
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { SfnService } from '../service.js';
+import { SfnApiError } from '../service/errors.js';
+import { routes, unsupportedOperations } from './routes.js';
+import { parseInput } from './shapes.js';
+
+/**
+ * The Step Functions API over HTTP (awsJson1_0): `POST /` with
+ * `X-Amz-Target: AWSStepFunctions.<Operation>` and a JSON body; JSON answers with timestamps as
+ * epoch seconds; errors as `400 {"__type": "com.amazonaws.sfn#<Name>", "message"}` plus the
+ * `x-amzn-errortype` header. Nothing a client sends can bring the server down: unexpected failures
+ * answer `500 InternalFailure`.
+ */
+
+export interface SfnHttpOptions {
+  /** Largest request body accepted (a 1 MB definition, JSON-escaped, plus room). @default 3 MiB */
+  maxBodyBytes?: number;
+  /** Told about unexpected errors (answered with 500 InternalFailure). @default console.error */
+  onError?(error: unknown, operation: string | undefined): void;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
+const TARGET_PREFIX = 'AWSStepFunctions.';
+const ERROR_NAMESPACE = 'com.amazonaws.sfn#';
+const CONTENT_TYPE = 'application/x-amz-json-1.0';
+
+/** A `node:http` request listener serving `service`. */
+export function createSfnRequestListener(service: SfnService, options: SfnHttpOptions = {}): RequestListener {
+  const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
+  const onError = options.onError ?? ((e: unknown) => console.error('sfn-local: internal error:', e));
+  return (req, res) => {
+    const requestId = randomUUID();
+    req.on('error', () => undefined);
+    res.on('error', () => undefined);
+    if (req.method === 'GET' && (req.url === '/health' || req.url === '/')) {
+      return send(res, requestId, 200, { status: 'ok', service: 'sfn-local' });
+    }
+    if (req.method !== 'POST') {
+      req.resume();
+      return sendError(res, requestId, new SfnApiError('UnknownOperationException', `Unsupported method: ${req.method ?? ''}`, { httpStatus: 405 }));
+    }
+    readBody(req, maxBody)
+      .then(async (body) => {
+        if (body === undefined) {
+          throw new SfnApiError('ValidationException', `Request body is larger than the ${maxBody} bytes accepted`, {
+            httpStatus: 413,
+          });
+        }
+        return dispatch(service, header(req, 'x-amz-target'), body);
+      })
+      .then(
+        (output) => send(res, requestId, 200, output ?? {}),
+        (e: unknown) => {
+          if (e instanceof SfnApiError) return sendError(res, requestId, e);
+          onError(e, header(req, 'x-amz-target'));
+          return sendError(res, requestId, new SfnApiError('InternalFailure', 'An internal error occurred', { httpStatus: 500 }));
+        },
+      )
+      .catch((e: unknown) => onError(e, undefined));
+  };
+}
+
+async function dispatch(service: SfnService, target: string | undefined, body: Buffer): Promise<unknown> {
+  const opName = target?.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : undefined;
+  const op = opName !== undefined && Object.hasOwn(routes, opName) ? routes[opName] : undefined;
+  if (!op) {
+    if (opName !== undefined && unsupportedOperations.has(opName)) {
+      throw new SfnApiError('UnknownOperationException', `Operation not supported by sfn-local: ${opName}`);
+    }
+    throw new SfnApiError('UnknownOperationException', target ? `Unknown operation: ${target}` : 'Missing X-Amz-Target header');
+  }
+  const text = body.toString('utf8');
+  let parsed: unknown = {};
+  if (text.trim() !== '') {
+    try {
+      parsed = JSON.parse(text);
+    } catch (e) {
+      throw new SfnApiError('SerializationException', `Invalid JSON in request body: ${e instanceof Error ? e.message : String(e)}`);
+    }
+  }
+  if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) {
+    throw new SfnApiError('SerializationException', 'The request body must be a JSON object');
+  }
+  const input = parseInput(op.input, parsed as Record<string, unknown>);
+  return await op.handle(service, input as never);
+}
+
+/** The whole body, or undefined when it is larger than `max` (the rest is drained, not kept). */
+function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let tooLarge = Number(req.headers['content-length'] ?? 0) > max;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > max) tooLarge = true;
+      if (tooLarge) {
+        chunks.length = 0;
+        // Drain up to a point so the client can read the answer; beyond it, hang up.
+        if (size > max * 16) req.destroy();
+      } else {
+        chunks.push(chunk);
+      }
+    });
+    req.on('end', () => resolve(tooLarge ? undefined : Buffer.concat(chunks)));
+    const incomplete = () => reject(new SfnApiError('SerializationException', 'The request was not received completely'));
+    req.on('error', incomplete);
+    req.on('close', () => {
+      if (!req.complete) incomplete();
+    });
+  });
+}
+
+function header(req: IncomingMessage, name: string): string | undefined {
+  const value = req.headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** JSON with `Date`s as epoch seconds (awsJson1_0 timestamps). */
+export function toJson(value: unknown): string {
+  return JSON.stringify(value, function (this: Record<string, unknown>, key, v: unknown) {
+    const raw = this[key];
+    return raw instanceof Date ? raw.getTime() / 1000 : v;
+  });
+}
+
+function send(res: ServerResponse, requestId: string, status: number, body: unknown, extra?: Record<string, string>): void {
+  if (res.headersSent || res.destroyed) return;
+  const text = toJson(body);
+  res.writeHead(status, {
+    'Content-Type': CONTENT_TYPE,
+    'Content-Length': Buffer.byteLength(text),
+    'x-amzn-RequestId': requestId,
+    ...extra,
+  });
+  res.end(text);
+}
+
+function sendError(res: ServerResponse, requestId: string, error: SfnApiError): void {
+  send(
+    res,
+    requestId,
+    error.httpStatus,
+    { __type: `${ERROR_NAMESPACE}${error.name}`, message: error.message, ...error.fields },
+    { 'x-amzn-errortype': error.name },
+  );
+}
