@@ -18,5 +18,11 @@ export interface ContextObject {
 
 /** ISO-8601 with milliseconds, trailing zeros stripped as AWS does (`.120Z` → `.12Z`, `.000Z` → `Z`). */
 export function isoTimestamp(ms: number): string {
-  return new Date(ms).toISOString().replace(/\.(\d*?)0+Z$/, (_, d: string) => (d ? `.${d}Z` : 'Z'));
+  // Virtual time often stands still across states: remember the last one.
+  if (ms === lastMs) return lastText;
+  lastText = new Date(ms).toISOString().replace(/\.(\d*?)0+Z$/, (_, d: string) => (d ? `.${d}Z` : 'Z'));
+  lastMs = ms;
+  return lastText;
 }
+let lastMs = NaN;
+let lastText = '';

@@ -8,6 +8,7 @@ import { runExecution } from './engine/execution.js';
 import type { HistoryEvent } from './history.js';
 import type { TaskResolver } from './integrations/types.js';
 import { randomUuid, seededRandom } from './random.js';
+import { renderEvent } from './engine/scope.js';
 
 export interface LocalStateMachineOptions {
   /** Resolves Task resources (chain several with `chainResolvers`). */
@@ -85,15 +86,23 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
       callbacks,
       onEvent: (e) => {
         history.push(e);
-        o.onEvent?.(e);
+        if (o.onEvent) o.onEvent(renderEvent(e));
       },
       ...(o.resume ? { resume: o.resume } : {}),
     });
+    // History fields are rendered to JSON text when read, not as the execution runs.
+    let rendered = 0;
+    const renderedHistory = () => {
+      for (; rendered < history.length; rendered++) renderEvent(history[rendered]!);
+      return history;
+    };
     return {
       executionArn,
-      history,
+      get history() {
+        return renderedHistory();
+      },
       clock,
-      done: handle.done.then((outcome) => ({ ...outcome, history })),
+      done: handle.done.then((outcome) => ({ ...outcome, get history() { return renderedHistory(); } })),
       stop: (error, cause) => handle.stop(error, cause),
     };
   };

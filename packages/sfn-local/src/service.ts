@@ -1,3 +1,4 @@
+import { renderEvent as renderLazyFields } from './engine/scope.js';
 import { AslValidationError, validate, type JsonValue, type StateMachineDefinition } from '@saga/asl';
 import { createRealClock, createVirtualClock, type ClockMode, type ExecutionClock } from './clock.js';
 import { CallbackApiError, CallbackRegistry } from './engine/callbacks.js';
@@ -752,7 +753,7 @@ export class SfnService {
     if (x.type === 'STANDARD') this.write({ t: 'ev', a: x.executionArn, e: event }, 'buffered');
     if (this.onEventHook) {
       try {
-        this.onEventHook(event, info);
+        this.onEventHook(renderLazyFields(event), info);
       } catch {
         // a listener's bug must not break the execution
       }

@@ -4,7 +4,7 @@ import { runBlock } from './block.js';
 import type { ExecutionHandle, ExecutionOptions, ExecutionOutcome } from './execution-types.js';
 import { HistoryWriter } from './history-writer.js';
 import type { Run, Scope } from './scope.js';
-import { Aborted, stringify } from './scope.js';
+import { ABORTED, Aborted, stringify } from './scope.js';
 import { VariableScope } from './variables.js';
 
 class ExecutionTimeout extends Error {}
@@ -35,6 +35,13 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
     },
     stateMachineContext: { Id: options.stateMachineArn, Name: options.stateMachineArn.split(':').pop() ?? '' },
     transitions: options.resume?.transitions ?? 0,
+    identity: {
+      executionArn: options.executionArn,
+      executionName: options.name,
+      stateMachineArn: options.stateMachineArn,
+      region: options.region,
+      account: options.account,
+    },
   };
   const thread = { last: options.resume?.lastEventId ?? 0 };
   const vars = new VariableScope();
@@ -61,14 +68,16 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
         executionStartedEventDetails: { input: stringify(options.input), inputDetails: { truncated: false }, roleArn: options.roleArn },
       });
     }
-    const timer = new AbortController();
+    let timedOut!: (e: ExecutionTimeout) => void;
     const timeout =
-      definition.TimeoutSeconds !== undefined
-        ? clock
-            .sleep(Math.max(0, options.startTime + definition.TimeoutSeconds * 1000 - clock.now()), timer.signal)
-            .then(() => Promise.reject(new ExecutionTimeout()))
-        : undefined;
+      definition.TimeoutSeconds !== undefined ? new Promise<never>((_, reject) => (timedOut = reject)) : undefined;
     timeout?.catch(() => undefined);
+    const cancelTimeout =
+      definition.TimeoutSeconds !== undefined
+        ? clock.schedule(Math.max(0, options.startTime + definition.TimeoutSeconds * 1000 - clock.now()), () =>
+            timedOut(new ExecutionTimeout()),
+          )
+        : undefined;
     try {
       const body = runBlock(definition, options.input, scope, options.resume);
       const output = await (timeout ? Promise.race([body, timeout]) : body);
@@ -82,7 +91,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
         return { status: 'ABORTED', ...stopped, stopDate: clock.now() };
       }
       if (thrown instanceof ExecutionTimeout) {
-        stop.abort(new Aborted('execution timed out'));
+        stop.abort(ABORTED);
         const details = { error: 'States.Timeout', cause: `The execution exceeded its TimeoutSeconds of ${definition.TimeoutSeconds}` };
         history.add(thread, 'ExecutionTimedOut', { executionTimedOutEventDetails: details });
         return { status: 'TIMED_OUT', ...details, stopDate: clock.now() };
@@ -92,7 +101,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
       history.add(thread, 'ExecutionFailed', { executionFailedEventDetails: details });
       return { status: 'FAILED', ...details, stopDate: clock.now() };
     } finally {
-      timer.abort();
+      cancelTimeout?.();
     }
   })();
 
@@ -103,7 +112,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
     stop(error?: string, cause?: string) {
       if (stopped) return;
       stopped = { ...(error !== undefined ? { error } : {}), ...(cause !== undefined ? { cause } : {}) };
-      stop.abort(new Aborted('stopped'));
+      stop.abort(ABORTED);
     },
   };
 }

@@ -8,7 +8,7 @@ import {
   evaluatePayloadTemplate,
 } from '../evaluation/index.js';
 import type { Scope } from './scope.js';
-import { evaluationScope, jsonataBindings, languageOf, stringify } from './scope.js';
+import { evaluationScope, jsonataBindings, languageOf } from './scope.js';
 
 /**
  * The input/output pipeline of a state, in both query languages:
@@ -112,6 +112,6 @@ export function commitAssignments(scope: Scope, assigned: Record<string, JsonVal
   if (!assigned) return undefined;
   scope.vars.assign(assigned);
   const rendered: Record<string, string> = {};
-  for (const [k, v] of Object.entries(assigned)) rendered[k] = stringify(v);
+  for (const [k, v] of Object.entries(assigned)) rendered[k] = JSON.stringify(v ?? null);
   return rendered;
 }

@@ -5,7 +5,7 @@ import type { HistoryEventType } from '../history.js';
 import { DEFAULT_MAX_ATTEMPTS, findCatcher, findRetrier, retryDelayMs } from './errors-matching.js';
 import { catcherOutput, commitAssignments } from './io.js';
 import type { Scope, StateOutcome } from './scope.js';
-import { Aborted, stringify } from './scope.js';
+import { ABORTED, Aborted, stringify } from './scope.js';
 
 /**
  * Runs `attempt` under a state's Retry and Catch: the first retrier matching the error retries
@@ -29,7 +29,7 @@ export async function withRetryAndCatch(
     try {
       return await attempt(n, delay);
     } catch (thrown) {
-      if (thrown instanceof Aborted || scope.signal.aborted) throw thrown instanceof Aborted ? thrown : new Aborted('aborted');
+      if (thrown instanceof Aborted || scope.signal.aborted) throw thrown instanceof Aborted ? thrown : ABORTED;
       const error = toStatesError(thrown);
       const r = findRetrier(state.Retry, error);
       if (r >= 0 && counts[r]! < (state.Retry![r]!.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
@@ -37,7 +37,7 @@ export async function withRetryAndCatch(
         delay = retryDelayMs(state.Retry![r]!, counts[r]!, run.random);
         run.transitions++;
         await run.clock.sleep(delay, scope.signal).catch(() => {
-          throw new Aborted('aborted');
+          throw ABORTED;
         });
         n++;
         continue;

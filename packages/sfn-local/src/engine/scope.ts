@@ -3,7 +3,7 @@ import type { ExecutionClock } from '../clock.js';
 import type { ContextObject } from '../context-object.js';
 import { isoTimestamp } from '../context-object.js';
 import type { EvaluationScope, JsonataBindings } from '../evaluation/index.js';
-import type { TaskResolver } from '../integrations/types.js';
+import type { ExecutionIdentity, TaskResolver } from '../integrations/types.js';
 import type { Random } from '../random.js';
 import type { CallbackRegistry } from './callbacks.js';
 import type { Checkpoint, ExecutionOptions } from './execution-types.js';
@@ -23,6 +23,8 @@ export interface Run {
   stateMachineContext: ContextObject['StateMachine'];
   /** State transitions so far, retries included (what Standard workflows bill). */
   transitions: number;
+  /** Who is running, as integrations see it. */
+  identity: ExecutionIdentity;
 }
 
 /** Where a state runs: its `States` block, variables, abort signal and event thread. */
@@ -93,4 +95,32 @@ export function throwIfAborted(signal: AbortSignal): void {
   if (signal.aborted) throw new Aborted('aborted');
 }
 
-export const stringify = (value: JsonValue | undefined): string => JSON.stringify(value ?? null);
+/**
+ * The JSON text of a history field, rendered only when someone reads it: most histories are never
+ * read in full, and serialising every state's input and output as it happens was the engine's
+ * largest cost. State data is never mutated, so rendering later gives the same text.
+ */
+export class LazyJson {
+  constructor(readonly value: JsonValue | undefined) {}
+  toJSON(): string {
+    return JSON.stringify(this.value ?? null);
+  }
+}
+
+/** Renders an event's lazy fields as the strings AWS returns, in place (idempotent). */
+export function renderEvent<E extends object>(event: E): E {
+  for (const key in event) {
+    const member = (event as Record<string, unknown>)[key];
+    if (member && typeof member === 'object') {
+      for (const field in member) {
+        const v = (member as Record<string, unknown>)[field];
+        if (v instanceof LazyJson) (member as Record<string, unknown>)[field] = v.toJSON();
+      }
+    }
+  }
+  return event;
+}
+export const stringify = (value: JsonValue | undefined): string => new LazyJson(value) as unknown as string;
+
+/** A reusable abort reason: building an Error (and its stack) per aborted attempt is costly. */
+export const ABORTED = new Aborted('aborted');

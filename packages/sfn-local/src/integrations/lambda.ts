@@ -265,14 +265,15 @@ async function runHandler(
   reg: Registration,
   event: JsonValue,
   invocation: TaskInvocation,
-  signal: AbortSignal,
+  signalOf: () => AbortSignal,
   requestId: string,
   functionArn: string,
   version: string,
 ): Promise<JsonValue> {
   let raw: unknown;
   try {
-    const handler = await underSignal(signal, () => registry.handlerOf(reg));
+    // An in-process handler is at hand; a file handler is imported once (abandoned if aborted).
+    const handler = reg.handler ?? (await underSignal(signalOf(), () => registry.handlerOf(reg)));
     const deadline = invocation.now() + reg.timeoutMs;
     const context: LambdaContext = {
       functionName: reg.name,
@@ -280,14 +281,21 @@ async function runHandler(
       invokedFunctionArn: functionArn,
       awsRequestId: requestId,
       getRemainingTimeInMillis: () => Math.max(0, deadline - invocation.now()),
-      signal,
+      // Created on first read: most handlers never look at it.
+      get signal() {
+        return signalOf();
+      },
       sleep: (ms) => invocation.sleep(ms),
       invocation,
     };
-    // The handler gets its own copy: mutating the event never touches the execution's data.
-    raw = await underSignal(signal, () => handler(structuredClone(event), context));
+    // The handler gets its own copy (as Lambda's JSON transport gives it): mutating the event never
+    // touches the execution's data. Abandoned on abort (by the engine itself when it says so).
+    const copy = JSON.parse(JSON.stringify(event)) as JsonValue;
+    raw = invocation.abandonedByCaller
+      ? await handler(copy, context)
+      : await underSignal(signalOf(), () => handler(copy, context));
   } catch (e) {
-    if (signal.aborted) throw signal.reason;
+    if (signalOf().aborted) throw signalOf().reason;
     throw toStatesError(e);
   }
   try {
@@ -355,11 +363,11 @@ async function invokeOptimized(registry: LambdaRegistry, invocation: TaskInvocat
     const detached = new AbortController().signal;
     registry.runInBackground(
       name,
-      runHandler(registry, reg, event, invocation, detached, requestId, functionArn, version),
+      runHandler(registry, reg, event, invocation, () => detached, requestId, functionArn, version),
     );
     return invokeResult(invocation, requestId, 202, '', version);
   }
-  const payload = await runHandler(registry, reg, event, invocation, invocation.signal, requestId, functionArn, version);
+  const payload = await runHandler(registry, reg, event, invocation, () => invocation.signal, requestId, functionArn, version);
   return invokeResult(invocation, requestId, 200, payload, version);
 }
 
@@ -376,7 +384,7 @@ async function invokeLegacy(
   if (!reg) throw notFound(functionArn, requestId);
   const qualifier = qualifierOf(functionArn.split(':function:')[1] ?? name);
   const version = qualifier && /^\d+$/.test(qualifier) ? qualifier : '$LATEST';
-  return runHandler(registry, reg, invocation.input, invocation, invocation.signal, requestId, functionArn, version);
+  return runHandler(registry, reg, invocation.input, invocation, () => invocation.signal, requestId, functionArn, version);
 }
 
 /**

@@ -37,6 +37,11 @@ export interface TaskInvocation {
   taskToken?: string;
   /** Aborted when the task times out, the execution stops, or a sibling branch fails. */
   signal: AbortSignal;
+  /**
+   * True when the caller (the engine) abandons the pending result itself on abort, so a resolver
+   * need not race its work against `signal` (it still passes `signal` on for cooperative stops).
+   */
+  abandonedByCaller?: boolean;
   /** The execution's clock: handlers that simulate slowness sleep here (virtual time aware). */
   sleep(ms: number): Promise<void>;
   now(): number;

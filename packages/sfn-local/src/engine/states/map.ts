@@ -7,7 +7,7 @@ import { runBlock } from '../block.js';
 import { commitAssignments, stateOutput } from '../io.js';
 import { withRetryAndCatch } from '../retry-catch.js';
 import type { Scope, StateHandler } from '../scope.js';
-import { Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
+import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
 
 type MapFields = {
   ItemsPath?: string;
@@ -69,7 +69,7 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
     const list = items;
     const results = new Array<JsonValue>(list.length);
     const abort = new AbortController();
-    const onParentAbort = () => abort.abort(new Aborted('aborted'));
+    const onParentAbort = () => abort.abort(ABORTED);
     scope.signal.addEventListener('abort', onParentAbort, { once: true });
     let failures = 0;
     let failure: StatesError | undefined;
@@ -111,7 +111,7 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
             failure = tolerant
               ? new StatesError('States.ExceedToleratedFailureThreshold', 'The specified tolerated failure threshold was exceeded')
               : error;
-            abort.abort(new Aborted('an iteration failed'));
+            abort.abort(ABORTED);
           }
         }
       }
@@ -123,7 +123,7 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
     }
     if (scope.signal.aborted) {
       run.history.add(scope.thread, 'MapStateAborted', {});
-      throw new Aborted('aborted');
+      throw ABORTED;
     }
     if (failure) {
       run.history.add(scope.thread, 'MapStateFailed', {});
@@ -159,13 +159,7 @@ async function callResource(name: string, resource: string, input: JsonValue, sc
     input,
     stateName: name,
     attempt: 0,
-    execution: {
-      executionArn: run.options.executionArn,
-      executionName: run.options.name,
-      stateMachineArn: run.options.stateMachineArn,
-      region: run.options.region,
-      account: run.options.account,
-    },
+    execution: run.identity,
     signal: scope.signal,
     sleep: (ms) => run.clock.idleSleep(ms, scope.signal),
     now: () => run.clock.now(),

@@ -3,7 +3,7 @@ import { runBlock } from '../block.js';
 import { commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import { withRetryAndCatch } from '../retry-catch.js';
 import type { Scope, StateHandler } from '../scope.js';
-import { Aborted, contextFor, stringify } from '../scope.js';
+import { ABORTED, Aborted, contextFor, stringify } from '../scope.js';
 
 /**
  * A Parallel state: every branch runs on the effective input in its own variable scope; the
@@ -49,7 +49,7 @@ export async function runConcurrently(
   limit: number,
 ): Promise<JsonValue[]> {
   const abort = new AbortController();
-  const onParentAbort = () => abort.abort(new Aborted('aborted'));
+  const onParentAbort = () => abort.abort(ABORTED);
   parent.signal.addEventListener('abort', onParentAbort, { once: true });
   const results = new Array<JsonValue>(blocks.length);
   let failure: unknown;
@@ -70,7 +70,7 @@ export async function runConcurrently(
       } catch (error) {
         if (failure === undefined && !(error instanceof Aborted)) {
           failure = error;
-          abort.abort(new Aborted('a sibling failed'));
+          abort.abort(ABORTED);
         }
       }
     }
@@ -81,7 +81,7 @@ export async function runConcurrently(
   } finally {
     parent.signal.removeEventListener('abort', onParentAbort);
   }
-  if (parent.signal.aborted) throw new Aborted('aborted');
+  if (parent.signal.aborted) throw ABORTED;
   if (failure !== undefined) throw failure;
   return results;
 }

@@ -9,7 +9,7 @@ import type { Checkpoint } from '../execution-types.js';
 import { findCatcher, findRetrier, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '../errors-matching.js';
 import { catcherOutput, commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import type { Scope, StateHandler } from '../scope.js';
-import { Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
+import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
 
 type Waiting = NonNullable<Checkpoint['waitingForCallback']>;
 
@@ -75,7 +75,7 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
     } catch (thrown) {
       if (thrown instanceof Aborted || scope.signal.aborted) {
         run.history.add(scope.thread, 'TaskStateAborted', {});
-        throw thrown instanceof Aborted ? thrown : new Aborted('aborted');
+        throw ABORTED;
       }
       const error = toStatesError(thrown);
       const r = findRetrier(state.Retry, error);
@@ -89,7 +89,7 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
             await run.clock.sleep(retryDelay, scope.signal);
           } catch {
             run.history.add(scope.thread, 'TaskStateAborted', {});
-            throw new Aborted('aborted');
+            throw ABORTED;
           }
           attempt++;
           continue;
@@ -133,9 +133,6 @@ async function attemptTask(
   const { clock } = run;
   const lambdaArn = parsed.kind === 'lambda-function';
   const { resourceType, resource } = eventResource(parsed, state.Resource);
-  const abort = new AbortController();
-  const onParentAbort = () => abort.abort(new Aborted('aborted'));
-  scope.signal.addEventListener('abort', onParentAbort, { once: true });
   const timeoutSeconds = o.resumed ? undefined : o.timeoutSeconds;
   const heartbeatSeconds = o.resumed ? o.resumed.heartbeatSeconds : o.heartbeatSeconds;
   const extra = o.retryDelay !== undefined ? { retryDelayMs: o.retryDelay } : undefined;
@@ -175,22 +172,21 @@ async function attemptTask(
     }
   }
 
-  // Timers: TimeoutSeconds from the start, HeartbeatSeconds between heartbeats of a callback.
-  let expire!: (e: TaskTimeout) => void;
-  const expired = new Promise<never>((_, reject) => (expire = reject));
-  expired.catch(() => undefined);
+  // One interruption ends the attempt early: TimeoutSeconds from the start, HeartbeatSeconds
+  // between heartbeats of a callback, or the parent aborting (StopExecution, a failed sibling).
+  let interrupt!: (reason: unknown) => void;
+  const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
+  interrupted.catch(() => undefined);
+  const onParentAbort = () => interrupt(ABORTED);
+  scope.signal.addEventListener('abort', onParentAbort, { once: true });
   const timeoutAt = o.resumed?.timeoutAt ?? (timeoutSeconds !== undefined ? clock.now() + timeoutSeconds * 1000 : undefined);
-  if (timeoutAt !== undefined) {
-    clock.sleep(Math.max(0, timeoutAt - clock.now()), abort.signal).then(() => expire(new TaskTimeout(false)), () => undefined);
-  }
-  let heartbeatAbort: AbortController | undefined;
+  const cancelTimeout =
+    timeoutAt !== undefined ? clock.schedule(Math.max(0, timeoutAt - clock.now()), () => interrupt(new TaskTimeout(false))) : undefined;
+  let cancelHeartbeat: (() => void) | undefined;
   const armHeartbeat = () => {
     if (heartbeatSeconds === undefined) return;
-    heartbeatAbort?.abort();
-    const hb = new AbortController();
-    heartbeatAbort = hb;
-    abort.signal.addEventListener('abort', () => hb.abort(), { once: true });
-    clock.sleep(heartbeatSeconds * 1000, hb.signal).then(() => expire(new TaskTimeout(true)), () => undefined);
+    cancelHeartbeat?.();
+    cancelHeartbeat = clock.schedule(heartbeatSeconds * 1000, () => interrupt(new TaskTimeout(true)));
   };
 
   let unregister: (() => void) | undefined;
@@ -202,22 +198,23 @@ async function attemptTask(
     tokenAnswer.catch(() => undefined);
   }
 
+  // The signal the integration sees, created on first read (most never read it); aborted only
+  // when the attempt is interrupted or fails.
+  let abort: AbortController | undefined;
+  const signal = () => (abort ??= new AbortController()).signal;
   const invocation: TaskInvocation = {
     resource: state.Resource,
     parsed,
     input,
     stateName: name,
     attempt: o.attempt,
-    execution: {
-      executionArn: run.options.executionArn,
-      executionName: run.options.name,
-      stateMachineArn: run.options.stateMachineArn,
-      region: run.options.region,
-      account: run.options.account,
-    },
+    execution: run.identity,
     ...(o.taskToken ? { taskToken: o.taskToken } : {}),
-    signal: abort.signal,
-    sleep: (ms) => clock.idleSleep(ms, abort.signal),
+    get signal() {
+      return signal();
+    },
+    abandonedByCaller: true,
+    sleep: (ms) => clock.idleSleep(ms, signal()),
     now: () => clock.now(),
   };
 
@@ -252,14 +249,11 @@ async function attemptTask(
     return tokenAnswer!;
   };
 
-  const aborted = new Promise<never>((_, reject) =>
-    abort.signal.addEventListener('abort', () => reject(abort.signal.reason), { once: true }),
-  );
-  aborted.catch(() => undefined);
-
+  let ok = false;
   try {
-    // `aborted` inside `busy`: cancelled work must stop pinning virtual time.
-    const result = await Promise.race([clock.busy(Promise.race([work(), aborted])), expired]);
+    // `interrupted` inside `busy`: cancelled work must stop pinning virtual time.
+    const result = await clock.busy(Promise.race([work(), interrupted]));
+    ok = true;
     if (lambdaArn) {
       run.history.add(scope.thread, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: stringify(result) } });
     } else {
@@ -269,7 +263,7 @@ async function attemptTask(
     }
     return result;
   } catch (thrown) {
-    if (scope.signal.aborted) throw new Aborted('aborted');
+    if (scope.signal.aborted) throw ABORTED;
     const error = thrown instanceof TaskTimeout ? thrown : toStatesError(thrown);
     const details = { ...(error.name ? { error: error.name } : {}), ...(error.cause !== undefined ? { cause: error.cause } : {}) };
     if (thrown instanceof TaskTimeout) {
@@ -282,8 +276,10 @@ async function attemptTask(
     }
     throw error;
   } finally {
-    // Whatever ended the attempt, the work behind it is cancelled and its token closed.
-    if (!abort.signal.aborted) abort.abort(new Aborted('attempt ended'));
+    // An interrupted or failed attempt cancels the work behind it; its timers and token end either way.
+    if (!ok) abort?.abort(ABORTED);
+    cancelTimeout?.();
+    cancelHeartbeat?.();
     unregister?.();
     scope.signal.removeEventListener('abort', onParentAbort);
   }

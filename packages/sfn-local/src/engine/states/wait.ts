@@ -3,7 +3,7 @@ import { runtimeError } from '../../errors.js';
 import { applyInputPath, applyOutputPath, evaluateJsonata, evaluatePayloadTemplate, queryPath } from '../../evaluation/index.js';
 import { commitAssignments } from '../io.js';
 import type { StateHandler } from '../scope.js';
-import { Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
+import { ABORTED, contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
 
 /** AWS rejects waits beyond 2^31 seconds at run time ("Wait state delay is too long"). */
 const MAX_WAIT_SECONDS = 2 ** 31 - 1;
@@ -61,7 +61,7 @@ export const executeWait: StateHandler<WaitState> = async (name, state, raw, sco
     await run.clock.sleep(delayMs, scope.signal);
   } catch {
     run.history.add(scope.thread, 'WaitStateAborted', {});
-    throw new Aborted('aborted');
+    throw ABORTED;
   }
 
   let output: JsonValue;
