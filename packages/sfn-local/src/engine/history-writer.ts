@@ -32,7 +32,8 @@ export class HistoryWriter {
     if (this.closed) return thread.last;
     if (TERMINAL.has(type)) this.closed = true;
     const id = this.nextId++;
-    const event = { type, id, previousEventId: thread.last, timestamp: this.now(), ...details, ...extra } as HistoryEvent;
+    const event = Object.assign({ type, id, previousEventId: thread.last, timestamp: this.now() }, details) as HistoryEvent;
+    if (extra?.retryDelayMs !== undefined) event.retryDelayMs = extra.retryDelayMs;
     thread.last = id;
     this.emit(event);
     return id;

@@ -28,13 +28,14 @@ interface IoFields {
 }
 
 /** The effective input of a state (what a task is invoked with). */
-export async function effectiveInput(
+export function effectiveInput(
   state: IoFields,
   name: string,
   raw: JsonValue,
   scope: Scope,
   context: ContextObject,
-): Promise<JsonValue> {
+): JsonValue | Promise<JsonValue> {
+  // JSONPath evaluates synchronously; only JSONata returns a promise (callers await either).
   if (languageOf(state, scope) === 'JSONata') {
     if (state.Arguments === undefined) return raw;
     return evaluateJsonata(state.Arguments, jsonataBindings(scope, raw, context), 'Arguments');
@@ -51,7 +52,7 @@ export interface StateResult {
 }
 
 /** The state output from its raw input and its result; `kind` says which fields apply. */
-export async function stateOutput(
+export function stateOutput(
   state: IoFields,
   name: string,
   raw: JsonValue,
@@ -59,14 +60,8 @@ export async function stateOutput(
   scope: Scope,
   context: ContextObject,
   kind: 'result' | 'passthrough' = 'result',
-): Promise<StateResult> {
-  if (languageOf(state, scope) === 'JSONata') {
-    const bindings = jsonataBindings(scope, raw, context, kind === 'result' ? { result } : {});
-    const output = state.Output === undefined ? result : await evaluateJsonata(state.Output, bindings, 'Output');
-    const assigned =
-      state.Assign === undefined ? undefined : ((await evaluateJsonata(state.Assign, bindings, 'Assign')) as Record<string, JsonValue>);
-    return assigned ? { output, assigned } : { output };
-  }
+): StateResult | Promise<StateResult> {
+  if (languageOf(state, scope) === 'JSONata') return jsonataOutput(state, raw, result, scope, context, kind);
   const es = evaluationScope(scope, name, context);
   const assigned = state.Assign === undefined ? undefined : assignJsonPath(state.Assign, result, es);
   let merged: JsonValue;
@@ -77,6 +72,21 @@ export async function stateOutput(
     merged = applyResultPath(raw, selected, state.ResultPath, name);
   }
   const output = applyOutputPath(merged, state.OutputPath, es);
+  return assigned ? { output, assigned } : { output };
+}
+
+async function jsonataOutput(
+  state: IoFields,
+  raw: JsonValue,
+  result: JsonValue,
+  scope: Scope,
+  context: ContextObject,
+  kind: 'result' | 'passthrough',
+): Promise<StateResult> {
+  const bindings = jsonataBindings(scope, raw, context, kind === 'result' ? { result } : {});
+  const output = state.Output === undefined ? result : await evaluateJsonata(state.Output, bindings, 'Output');
+  const assigned =
+    state.Assign === undefined ? undefined : ((await evaluateJsonata(state.Assign, bindings, 'Assign')) as Record<string, JsonValue>);
   return assigned ? { output, assigned } : { output };
 }
 

@@ -54,8 +54,9 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
           retryCounts,
         });
       } else {
-        const input = await effectiveInput(state, name, raw, scope, context);
-        const timeouts = await resolveTimeouts(state, name, raw, scope, context);
+        const pendingInput = effectiveInput(state, name, raw, scope, context);
+        const input = pendingInput instanceof Promise ? await pendingInput : pendingInput;
+        const timeouts = staticTimeouts(state) ?? (await resolveTimeouts(state, name, raw, scope, context));
         result = await attemptTask(name, state, parsed, input, scope, {
           attempt,
           ...(taskToken ? { taskToken } : {}),
@@ -66,7 +67,8 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
           retryCounts,
         });
       }
-      const { output, assigned } = await stateOutput(state, name, raw, result, scope, context);
+      const pendingOutput = stateOutput(state, name, raw, result, scope, context);
+      const { output, assigned } = pendingOutput instanceof Promise ? await pendingOutput : pendingOutput;
       const assignedVariables = commitAssignments(scope, assigned);
       run.history.add(scope.thread, 'TaskStateExited', {
         stateExitedEventDetails: { name, output: stringify(output), ...(assignedVariables ? { assignedVariables } : {}) },
@@ -283,6 +285,19 @@ async function attemptTask(
     unregister?.();
     scope.signal.removeEventListener('abort', onParentAbort);
   }
+}
+
+const NO_TIMEOUTS = Object.freeze({});
+
+/** The timeouts when both are absent or plain numbers (the common case), without a promise. */
+function staticTimeouts(state: TaskState): { timeoutSeconds?: number; heartbeatSeconds?: number } | undefined {
+  const s = state as { TimeoutSeconds?: unknown; HeartbeatSeconds?: unknown; TimeoutSecondsPath?: unknown; HeartbeatSecondsPath?: unknown };
+  if (s.TimeoutSecondsPath !== undefined || s.HeartbeatSecondsPath !== undefined) return undefined;
+  const t = s.TimeoutSeconds;
+  const h = s.HeartbeatSeconds;
+  if ((t !== undefined && typeof t !== 'number') || (h !== undefined && typeof h !== 'number')) return undefined;
+  if (t === undefined && h === undefined) return NO_TIMEOUTS;
+  return { ...(t !== undefined ? { timeoutSeconds: t } : {}), ...(h !== undefined ? { heartbeatSeconds: h } : {}) };
 }
 
 /** TimeoutSeconds/HeartbeatSeconds, static, from a path, or from a JSONata expression. */
