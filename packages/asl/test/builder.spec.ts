@@ -257,7 +257,8 @@ describe('integration helpers', () => {
 
 describe('intrinsic builders', () => {
   test('quote and escape literals, keep paths and nested calls', () => {
-    expect(States.Format("it's {} {}", '$.a', 3)).toBe("States.Format('it\\'s \\{\\} \\{\\}', $.a, 3)");
+    expect(States.Format("it's {} {}", '$.a', 3)).toBe("States.Format('it\\'s {} {}', $.a, 3)");
+    expect(States.Array('{x}')).toBe("States.Array('\\{x\\}')");
     expect(States.JsonToString('$.errorInfo')).toBe('States.JsonToString($.errorInfo)');
     expect(States.ArrayGetItem(States.StringSplit('$.s', ','), 0)).toBe("States.ArrayGetItem(States.StringSplit($.s, ','), 0)");
     expect(States.UUID()).toBe('States.UUID()');

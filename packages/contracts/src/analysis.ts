@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { multiLineText } from './text.js';
 
 /**
@@ -34,11 +34,11 @@ export const AnalysisVerdictSchema = z.object({
   category: ErrorCategorySchema,
   /** Whether retrying the failed step is expected to help. Advisory only: it never drives automatic actions. */
   retriable: z.boolean(),
-  likelyCause: multiLineText(2_000).min(1),
+  likelyCause: multiLineText(2_000).check(z.minLength(1)),
   /** Steps a person could take, most useful first. */
-  remediation: z.array(multiLineText(500).min(1)).max(10),
+  remediation: z.array(multiLineText(500).check(z.minLength(1))).check(z.maxLength(10)),
   /** 0 (a guess) to 1 (certain); deterministic rules usually say 1. */
-  confidence: z.number().min(0).max(1),
+  confidence: z.number().check(z.gte(0), z.lte(1)),
 });
 export type AnalysisVerdict = z.infer<typeof AnalysisVerdictSchema>;
 
@@ -47,15 +47,15 @@ export type AnalysisVerdict = z.infer<typeof AnalysisVerdictSchema>;
  * A union on `source`: a Bedrock analysis names its model; a rules analysis may say why no model was used.
  */
 export const ErrorAnalysisSchema = z.discriminatedUnion('source', [
-  AnalysisVerdictSchema.extend({
+  z.extend(AnalysisVerdictSchema, {
     source: z.literal(AnalysisSources.Bedrock),
     /** Bedrock model or inference-profile id, e.g. `eu.anthropic.claude-haiku-4-5-20251001-v1:0`. */
-    modelId: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,2047}$/, 'model_id'),
+    modelId: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9_.:/-]{0,2047}$/, 'model_id')),
   }),
-  AnalysisVerdictSchema.extend({
+  z.extend(AnalysisVerdictSchema, {
     source: z.literal(AnalysisSources.Rules),
     /** Why the model was not used; absent when the rules were conclusive. */
-    llmFallback: LlmFallbackReasonSchema.optional(),
+    llmFallback: z.optional(LlmFallbackReasonSchema),
   }),
 ]);
 export type ErrorAnalysis = z.infer<typeof ErrorAnalysisSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * What a Catch writes at `ResultPath: '$.errorInfo'`: the ASL error name and its cause.
@@ -7,8 +7,8 @@ import { z } from 'zod';
  * `Cause` may be absent for some service-raised errors, so it is optional here.
  */
 export const ErrorInfoSchema = z.object({
-  Error: z.string().max(256),
-  Cause: z.string().max(262_144).optional(),
+  Error: z.string().check(z.maxLength(256)),
+  Cause: z.optional(z.string().check(z.maxLength(262_144))),
 });
 export type ErrorInfo = z.infer<typeof ErrorInfoSchema>;
 
@@ -17,9 +17,9 @@ export const ERROR_INFO_PATH = '$.errorInfo';
 
 /** The payload Lambda puts in `Cause` when function code throws. */
 export const LambdaCauseSchema = z.object({
-  errorType: z.string().optional(),
-  errorMessage: z.string().optional(),
-  trace: z.array(z.string()).optional(),
+  errorType: z.optional(z.string()),
+  errorMessage: z.optional(z.string()),
+  trace: z.optional(z.array(z.string())),
 });
 export type LambdaCause = z.infer<typeof LambdaCauseSchema>;
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { CurrencySchema, CustomerSchema, OrderIdSchema } from './order.js';
 import { FailedStepSchema } from './saga-steps.js';
 import { BookShipmentOutputSchema, ChargePaymentOutputSchema, EmitReceiptOutputSchema } from './steps.js';
@@ -40,8 +40,8 @@ export type OrderFulfilledDetail = z.infer<typeof OrderFulfilledDetailSchema>;
 export const OrderFulfillmentFailedDetailSchema = z.object({
   orderId: OrderIdSchema,
   /** The ASL error that ended the order, usually a `SagaErrorName` (e.g. `PaymentDeclined`). */
-  error: z.string().min(1).max(256),
-  failedStep: FailedStepSchema.optional(),
+  error: z.string().check(z.minLength(1), z.maxLength(256)),
+  failedStep: z.optional(FailedStepSchema),
   /** Whether compensations ran (payment refunded or canceled, stock released). */
   compensated: z.boolean(),
   failedAt: timestamp(),
@@ -51,10 +51,10 @@ export type OrderFulfillmentFailedDetail = z.infer<typeof OrderFulfillmentFailed
 /** Detail of `OrderAwaitingReview`. */
 export const OrderAwaitingReviewDetailSchema = z.object({
   orderId: OrderIdSchema,
-  executionArn: z.string().min(1).max(2_048),
+  executionArn: z.string().check(z.minLength(1), z.maxLength(2_048)),
   failedStep: FailedStepSchema,
   /** The ASL error that was escalated. */
-  error: z.string().min(1).max(256),
+  error: z.string().check(z.minLength(1), z.maxLength(256)),
   requestedAt: timestamp(),
 });
 export type OrderAwaitingReviewDetail = z.infer<typeof OrderAwaitingReviewDetailSchema>;
@@ -69,7 +69,7 @@ export const EventDetailSchemas = {
 /** The detail type of a detail-type, e.g. `EventDetail<'OrderFulfilled'>`. */
 export type EventDetail<T extends EventDetailType> = z.infer<(typeof EventDetailSchemas)[T]>;
 
-const envelope = { id: z.string().min(1), time: z.string().min(1), source: z.literal(EVENT_SOURCE) };
+const envelope = { id: z.string().check(z.minLength(1)), time: z.string().check(z.minLength(1)), source: z.literal(EVENT_SOURCE) };
 
 /**
  * A fulfilment event as an EventBridge rule target receives it, discriminated on `detail-type`.

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { SagaError } from './errors.js';
 import { identifier, singleLineText } from './text.js';
 
@@ -44,7 +44,7 @@ export const OrderLimits = {
 } as const;
 
 /** An order id: letters, digits, `_` and `-`; also the Step Functions execution name. */
-export const OrderIdSchema = z.string().regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${OrderLimits.orderIdLength - 1}}$`), 'order_id');
+export const OrderIdSchema = z.string().check(z.regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${OrderLimits.orderIdLength - 1}}$`), 'order_id'));
 export type OrderId = z.infer<typeof OrderIdSchema>;
 
 /** A stock-keeping unit code. */
@@ -53,9 +53,9 @@ export const SkuSchema = identifier(64);
 /** A postal address the carrier can deliver to. */
 export const ShippingAddressSchema = z.strictObject({
   line1: singleLineText(200),
-  line2: singleLineText(200).optional(),
+  line2: z.optional(singleLineText(200)),
   city: singleLineText(100),
-  postalCode: z.string().regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,15}$/, 'postal_code'),
+  postalCode: z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9 -]{0,15}$/, 'postal_code')),
   country: CountryCodeSchema,
 });
 export type ShippingAddress = z.infer<typeof ShippingAddressSchema>;
@@ -64,12 +64,9 @@ export type ShippingAddress = z.infer<typeof ShippingAddressSchema>;
 export const CustomerSchema = z.strictObject({
   id: identifier(64),
   name: singleLineText(200),
-  email: z.email().max(254),
+  email: z.email().check(z.maxLength(254)),
   /** E.164, e.g. `+447700900123`. */
-  phone: z
-    .string()
-    .regex(/^\+[1-9][0-9]{6,14}$/, 'e164')
-    .optional(),
+  phone: z.optional(z.string().check(z.regex(/^\+[1-9][0-9]{6,14}$/, 'e164'))),
   shippingAddress: ShippingAddressSchema,
 });
 export type Customer = z.infer<typeof CustomerSchema>;
@@ -77,14 +74,14 @@ export type Customer = z.infer<typeof CustomerSchema>;
 /** One order line. `unitPrice` is in the order currency's minor unit. */
 export const OrderLineSchema = z.strictObject({
   sku: SkuSchema,
-  quantity: z.int().min(1).max(OrderLimits.quantity),
-  unitPrice: z.int().min(0).max(OrderLimits.total),
+  quantity: z.int().check(z.gte(1), z.lte(OrderLimits.quantity)),
+  unitPrice: z.int().check(z.gte(0), z.lte(OrderLimits.total)),
 });
 export type OrderLine = z.infer<typeof OrderLineSchema>;
 
 /** How the customer pays: a Stripe PaymentMethod id (`pm_...`). */
 export const PaymentDetailsSchema = z.strictObject({
-  paymentMethodId: z.string().regex(/^pm_[A-Za-z0-9_]{1,252}$/, 'stripe_payment_method'),
+  paymentMethodId: z.string().check(z.regex(/^pm_[A-Za-z0-9_]{1,252}$/, 'stripe_payment_method')),
 });
 export type PaymentDetails = z.infer<typeof PaymentDetailsSchema>;
 
@@ -97,23 +94,25 @@ export const OrderSchema = z
   .strictObject({
     orderId: OrderIdSchema,
     customer: CustomerSchema,
-    lines: z.array(OrderLineSchema).min(1).max(OrderLimits.lines),
+    lines: z.array(OrderLineSchema).check(z.minLength(1), z.maxLength(OrderLimits.lines)),
     currency: CurrencySchema,
     payment: PaymentDetailsSchema,
   })
-  .superRefine((order, ctx) => {
-    const seen = new Set<string>();
-    order.lines.forEach((line, index) => {
-      if (seen.has(line.sku)) {
-        ctx.addIssue({ code: 'custom', path: ['lines', index, 'sku'], message: 'unique_sku' });
+  .check(
+    z.superRefine((order, ctx) => {
+      const seen = new Set<string>();
+      order.lines.forEach((line, index) => {
+        if (seen.has(line.sku)) {
+          ctx.addIssue({ code: 'custom', path: ['lines', index, 'sku'], message: 'unique_sku' });
+        }
+        seen.add(line.sku);
+      });
+      const total = orderTotal(order);
+      if (order.lines.length > 0 && (total < 1 || total > OrderLimits.total)) {
+        ctx.addIssue({ code: 'custom', path: ['lines'], message: 'order_total' });
       }
-      seen.add(line.sku);
-    });
-    const total = orderTotal(order);
-    if (order.lines.length > 0 && (total < 1 || total > OrderLimits.total)) {
-      ctx.addIssue({ code: 'custom', path: ['lines'], message: 'order_total' });
-    }
-  });
+    }),
+  );
 export type Order = z.infer<typeof OrderSchema>;
 
 /** The amount to charge: the sum of `quantity * unitPrice`, in the currency's minor unit. */
@@ -142,7 +141,7 @@ export class InvalidOrderError extends SagaError<'InvalidOrder'> {
   }
 
   /** Builds the error from a zod error, keeping only paths, codes and schema facts. */
-  static fromZodError(error: z.ZodError): InvalidOrderError {
+  static fromZodError(error: z.core.$ZodError): InvalidOrderError {
     return new InvalidOrderError(contractIssues(error));
   }
 }
@@ -167,7 +166,7 @@ export function safeParseOrder(input: unknown): ParseOrderResult {
 }
 
 /** Converts zod issues to PII-free {@link ContractIssue}s: the inputs are never read. */
-export function contractIssues(error: z.ZodError): ContractIssue[] {
+export function contractIssues(error: z.core.$ZodError): ContractIssue[] {
   return error.issues.map((issue) => {
     const detail = issueDetail(issue);
     const path = formatPath(issue.path);

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import { ErrorAnalysisSchema } from './analysis.js';
 import { ErrorInfoSchema } from './error-info.js';
 import { OrderIdSchema } from './order.js';
@@ -24,14 +24,14 @@ export type ReviewOutcomeName = z.infer<typeof ReviewOutcomeNameSchema>;
  */
 export const ReviewRequestSchema = z.object({
   /** `$$.Execution.Id`, the execution ARN. */
-  executionArn: z.string().min(1).max(2_048),
+  executionArn: z.string().check(z.minLength(1), z.maxLength(2_048)),
   /** `$$.Task.Token`. */
-  taskToken: z.string().min(1).max(2_048),
+  taskToken: z.string().check(z.minLength(1), z.maxLength(2_048)),
   orderId: OrderIdSchema,
   failedStep: FailedStepSchema,
   errorInfo: ErrorInfoSchema,
   /** Absent when AnalyzeError itself failed. */
-  analysis: ErrorAnalysisSchema.optional(),
+  analysis: z.optional(ErrorAnalysisSchema),
   /** `$$.State.EnteredTime`. */
   requestedAt: timestamp(),
 });
@@ -45,7 +45,7 @@ export const ReviewOutcomeSchema = z.strictObject({
   outcome: ReviewOutcomeNameSchema,
   /** Who decided (user name or e-mail), for the audit trail. */
   reviewer: singleLineText(200),
-  note: multiLineText(2_000).optional(),
+  note: z.optional(multiLineText(2_000)),
   decidedAt: timestamp(),
 });
 export type ReviewOutcome = z.infer<typeof ReviewOutcomeSchema>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 
 /**
  * State names of the order-fulfilment saga, as they appear in the ASL definition.

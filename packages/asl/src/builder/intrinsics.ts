@@ -12,16 +12,25 @@ export type IntrinsicArgument = Path | IntrinsicFunctionCall | string | number |
 const call =
   (name: string) =>
   (...args: IntrinsicArgument[]): IntrinsicFunctionCall =>
-    `States.${name}(${args.map(renderArgument).join(', ')})` as IntrinsicFunctionCall;
+    `States.${name}(${args.map((a) => renderArgument(a, false)).join(', ')})` as IntrinsicFunctionCall;
 
-function renderArgument(arg: IntrinsicArgument): string {
+/**
+ * A literal is quoted, with `'` and `\\` escaped. Braces are escaped too, except in the template of
+ * States.Format, where `{}` is the placeholder (write `\\{` yourself for a literal brace there).
+ */
+function renderArgument(arg: IntrinsicArgument, template: boolean): string {
   if (arg === null || typeof arg === 'number' || typeof arg === 'boolean') return String(arg);
   if (arg.startsWith('$') || /^States\.[A-Za-z0-9]+\(/.test(arg)) return arg;
-  return `'${arg.replace(/[\\'{}]/g, (c) => `\\${c}`)}'`;
+  const special = template ? /[\\']/g : /[\\'{}]/g;
+  return `'${arg.replace(special, (c) => `\\${c}`)}'`;
 }
 
+/** States.Format: the template keeps its `{}` placeholders. */
+const format = (template: string, ...args: IntrinsicArgument[]): IntrinsicFunctionCall =>
+  `States.Format(${[renderArgument(template, true), ...args.map((a) => renderArgument(a, false))].join(', ')})` as IntrinsicFunctionCall;
+
 export const States = {
-  Format: call('Format'),
+  Format: format,
   StringToJson: call('StringToJson'),
   JsonToString: call('JsonToString'),
   Array: call('Array'),

@@ -56,6 +56,15 @@ describe('JSONPath input and output processing', () => {
     ]);
   });
 
+  test("@saga/asl's States.Format builder renders a template the engine evaluates", async () => {
+    const { States } = await import('@saga/asl');
+    const m = machine({
+      StartAt: 'P',
+      States: { P: { Type: 'Pass', Parameters: { 'msg.$': States.Format("it's order {}", '$.id') }, End: true } },
+    });
+    expect(await m.run({ id: 7 })).toMatchObject({ output: { msg: "it's order 7" } });
+  });
+
   test('an intrinsic function in Parameters', async () => {
     const m = machine({
       StartAt: 'P',

@@ -1,0 +1,200 @@
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { Logger } from '@aws-lambda-powertools/logger';
+import {
+  InvalidOrderError,
+  RefundPaymentInputSchema,
+  RefundPaymentOutputSchema,
+  SagaError,
+  type RefundPaymentOutput,
+} from '@saga/contracts';
+import type Stripe from 'stripe';
+import { readPaymentRecord, recordCompensation, type OrderPaymentRecord } from './order-record.js';
+import {
+  describeStripeError,
+  isProviderUnavailable,
+  isStripeError,
+  stripeErrorFacts,
+  type StripeProvider,
+} from './stripe-client.js';
+
+/** The logger calls the step makes (a Powertools `Logger` fits). */
+export type PaymentLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/** Everything `refundPayment` touches, injected. */
+export interface RefundPaymentDeps {
+  readonly dynamodb: Pick<DynamoDBClient, 'send'>;
+  /** The orders table (`ORDERS_TABLE`). */
+  readonly ordersTable: string;
+  readonly stripe: StripeProvider;
+  readonly logger: PaymentLogger;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/** Idempotency keys, per order. */
+export const refundKeys = {
+  cancel: (orderId: string) => `${orderId}:cancel:v1`,
+  refund: (orderId: string) => `${orderId}:refund:v1`,
+} as const;
+
+/** PaymentIntent states Stripe lets us cancel (an uncaptured authorisation, or one never completed). */
+const CANCELABLE: ReadonlySet<Stripe.PaymentIntent.Status> = new Set([
+  'requires_payment_method',
+  'requires_confirmation',
+  'requires_action',
+  'requires_capture',
+  'processing',
+]);
+
+const MAX_STEPS = 3;
+
+/**
+ * RefundPayment, the compensation of ChargePayment: undo whatever the order's payment reached.
+ * The PaymentIntent comes from the order record (or, failing that, the step input); its current state
+ * decides: an uncaptured authorisation is canceled (`canceled`), a capture is refunded in full
+ * (`refunded`; a charge already refunded counts as done), a canceled intent or no intent at all is a
+ * `noop`. Every call is idempotent (keys `<orderId>:cancel:v1`, `<orderId>:refund:v1`, and Stripe's
+ * own refusal to refund twice once the keys are forgotten).
+ *
+ * @throws {SagaError} `PaymentProviderUnavailable` (Stripe 429 / 5xx / unreachable: retry);
+ *   `CompensationFailed` (bad input, an unknown PaymentIntent, a failed refund, another Stripe error:
+ *   a person must look)
+ */
+export async function refundPayment(input: unknown, deps: RefundPaymentDeps): Promise<RefundPaymentOutput> {
+  const parsed = RefundPaymentInputSchema.safeParse(input);
+  if (!parsed.success) {
+    throw new SagaError('CompensationFailed', `RefundPayment input: ${InvalidOrderError.fromZodError(parsed.error).message}`);
+  }
+  const { order, payment } = parsed.data;
+  const orderId = order.orderId;
+  deps.logger.info('RefundPayment started', { orderId, paymentIntentId: payment?.paymentIntentId });
+  try {
+    const result = await new Refund(orderId, payment?.paymentIntentId, deps).run();
+    deps.logger.info('RefundPayment done', { orderId, ...result });
+    return result;
+  } catch (error) {
+    const mapped = mapError(error);
+    deps.logger.warn('RefundPayment failed', {
+      orderId,
+      errorName: mapped instanceof Error ? mapped.name : 'unknown',
+      ...(isStripeError(error) ? { stripe: stripeErrorFacts(error) } : {}),
+    });
+    throw mapped;
+  }
+}
+
+class Refund {
+  private record: OrderPaymentRecord | undefined;
+
+  constructor(
+    readonly orderId: string,
+    readonly inputPaymentIntentId: string | undefined,
+    readonly deps: RefundPaymentDeps,
+  ) {}
+
+  private now(): Date {
+    return this.deps.now?.() ?? new Date();
+  }
+
+  async run(): Promise<RefundPaymentOutput> {
+    this.record = await readPaymentRecord(this.deps.dynamodb, this.deps.ordersTable, this.orderId);
+    const recorded = this.record?.paymentIntentId;
+    if (recorded && this.inputPaymentIntentId && recorded !== this.inputPaymentIntentId) {
+      throw new SagaError(
+        'CompensationFailed',
+        `the order record names PaymentIntent ${recorded} but the input names ${this.inputPaymentIntentId}`,
+      );
+    }
+    const paymentIntentId = recorded ?? this.inputPaymentIntentId;
+    if (!paymentIntentId) {
+      // ChargePayment records the PaymentIntent before capturing, so nothing was captured.
+      this.deps.logger.info('RefundPayment found no PaymentIntent for the order', { orderId: this.orderId });
+      return RefundPaymentOutputSchema.parse({ outcome: 'noop' });
+    }
+
+    const stripe = await this.deps.stripe();
+    let pi: Stripe.PaymentIntent = await stripe.paymentIntents.retrieve(paymentIntentId);
+    const owner = pi.metadata?.['orderId'];
+    if (owner !== undefined && owner !== this.orderId) {
+      throw new SagaError('CompensationFailed', `PaymentIntent ${pi.id} belongs to another order`);
+    }
+    for (let step = 0; step < MAX_STEPS; step++) {
+      if (pi.status === 'succeeded') return this.refund(stripe, pi);
+      if (pi.status === 'canceled') {
+        // A retry after our own cancel reports what the first attempt did; otherwise (expired, canceled
+        // elsewhere) there is nothing to undo.
+        const ours = this.record?.paymentStatus === 'canceled' && this.record.paymentIntentId === pi.id;
+        return RefundPaymentOutputSchema.parse(ours ? { outcome: 'canceled', paymentIntentId: pi.id } : { outcome: 'noop' });
+      }
+      if (!CANCELABLE.has(pi.status)) {
+        throw new SagaError('CompensationFailed', `PaymentIntent ${pi.id} has status ${pi.status}, which cannot be undone here`);
+      }
+      const canceled = await this.cancel(stripe, pi);
+      if (canceled.status === 'canceled') {
+        await this.recordBestEffort({ paymentIntentId: pi.id, status: 'canceled' });
+        return RefundPaymentOutputSchema.parse({ outcome: 'canceled', paymentIntentId: pi.id });
+      }
+      pi = canceled; // the state moved on (e.g. captured meanwhile): decide again
+    }
+    throw new SagaError('CompensationFailed', `PaymentIntent ${pi.id} did not settle (status ${pi.status})`);
+  }
+
+  /** Cancels; if Stripe says the state changed meanwhile, returns the current PaymentIntent instead. */
+  private async cancel(stripe: Stripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
+    try {
+      return await stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' }, { idempotencyKey: refundKeys.cancel(this.orderId) });
+    } catch (error) {
+      if (isStripeError(error, 'StripeInvalidRequestError') && error.code === 'payment_intent_unexpected_state') {
+        const current = await stripe.paymentIntents.retrieve(pi.id);
+        if (current.status !== pi.status) return current;
+      }
+      throw error;
+    }
+  }
+
+  private async refund(stripe: Stripe, pi: Stripe.PaymentIntent): Promise<RefundPaymentOutput> {
+    let refundId: string;
+    try {
+      const refund = await stripe.refunds.create({ payment_intent: pi.id }, { idempotencyKey: refundKeys.refund(this.orderId) });
+      if (refund.status === 'failed' || refund.status === 'canceled') {
+        throw new SagaError('CompensationFailed', `refund ${refund.id} of PaymentIntent ${pi.id} ${refund.status}`);
+      }
+      refundId = refund.id;
+    } catch (error) {
+      if (!(isStripeError(error, 'StripeInvalidRequestError') && error.code === 'charge_already_refunded')) throw error;
+      // Refunded before (Stripe forgot our key, or someone refunded by hand): done.
+      refundId = (this.record?.paymentIntentId === pi.id ? this.record.refundId : undefined) ?? (await this.findRefund(stripe, pi.id));
+      this.deps.logger.info('RefundPayment found the charge already refunded', { orderId: this.orderId, paymentIntentId: pi.id, refundId });
+    }
+    await this.recordBestEffort({ paymentIntentId: pi.id, status: 'refunded', refundId });
+    return RefundPaymentOutputSchema.parse({ outcome: 'refunded', refundId });
+  }
+
+  private async findRefund(stripe: Stripe, paymentIntentId: string): Promise<string> {
+    const list = await stripe.refunds.list({ payment_intent: paymentIntentId, limit: 10 });
+    const refund = list.data.find((r) => r.status === 'succeeded' || r.status === 'pending') ?? list.data[0];
+    if (!refund) throw new SagaError('CompensationFailed', `PaymentIntent ${paymentIntentId} is reported refunded but has no refund`);
+    return refund.id;
+  }
+
+  private async recordBestEffort(args: { paymentIntentId: string; status: 'canceled' | 'refunded'; refundId?: string }): Promise<void> {
+    try {
+      await recordCompensation(this.deps.dynamodb, this.deps.ordersTable, { orderId: this.orderId, ...args, now: this.now() });
+    } catch (error) {
+      // Stripe holds the truth (and refuses to refund twice); the record is bookkeeping.
+      this.deps.logger.warn('RefundPayment could not update the order record', {
+        orderId: this.orderId,
+        errorName: error instanceof Error ? error.name : typeof error,
+      });
+    }
+  }
+}
+
+/** Maps a failure to the saga taxonomy: outages retry, other Stripe errors need a person. */
+export function mapError(error: unknown): unknown {
+  if (error instanceof SagaError || !isStripeError(error)) return error;
+  if (isProviderUnavailable(error)) {
+    return new SagaError('PaymentProviderUnavailable', `Stripe unavailable: ${describeStripeError(error)}`, { cause: error });
+  }
+  return new SagaError('CompensationFailed', `RefundPayment: ${describeStripeError(error)}`, { cause: error });
+}

@@ -1,0 +1,273 @@
+import {
+  LAMBDA_PAYLOAD_ONLY,
+  lambdaInvoke,
+  saga,
+  snsPublish,
+  type IntrinsicFunctionCall,
+  type PayloadTemplate,
+  type Retrier,
+  type Saga,
+  type SagaStep,
+  type SagaTask,
+} from '@saga/asl';
+import { SagaErrors, SagaSteps, type SagaErrorName } from '@saga/contracts';
+import type { FunctionName } from './config.js';
+
+/**
+ * The order-fulfilment workflow, generated once by `saga()` from `@saga/asl`. The stack embeds
+ * `JSON.stringify(definition)` in `aws_sfn_state_machine.definition`; the local run loads that same
+ * definition from `cdktf.out`, so what is tested is what deploys.
+ *
+ * ```
+ * ChargePayment → ReserveStock → BookShipment → EmitReceipt → NotifySuccess (SNS) → Fulfilled
+ *   known failure (taxonomy `compensate`) at step k → compensations of steps < k, in parallel
+ *     (CompensateThroughChargePayment | CompensateThroughReserveStock) → NotifyFailure (SNS) → OrderFulfillmentFailed
+ *   any other error → AnalyzeError → WaitForHumanReview (SQS, task token) → ChooseAfterReview:
+ *     retry → the failed state | compensate → CompensateFailedStep → … | fail → NotifyFailure
+ * ```
+ *
+ * ## State data (JSONPath; every Task's result lands at `$.<StateName>`)
+ *
+ * ```
+ * {
+ *   order: Order,                                     // the execution input: StartExecution({ input: { order } })
+ *   ChargePayment?: { Payload: ChargePaymentOutput }, // LAMBDA_PAYLOAD_ONLY keeps only the function's output
+ *   ReserveStock?:  { Payload: ReserveStockOutput },
+ *   BookShipment?:  { Payload: BookShipmentOutput },
+ *   EmitReceipt?:   { Payload: EmitReceiptOutput },
+ *   errorInfo?: { Error, Cause },                     // written by every Catch of a step or compensation
+ *   analysis?: { Payload: ErrorAnalysis } | { Error, Cause }, // AnalyzeError's result (or its own failure); the review message carries it as is
+ *   review?: ReviewOutcome | { Error, Cause },        // the reviewer's SendTaskSuccess output (or the timeout)
+ *   notificationError?: { Error, Cause },             // a failed notification (it never changes the outcome)
+ * }
+ * variables: $failedStep — the state whose Catch wrote errorInfo (a step, a compensation or a CompensateThrough… state)
+ * ```
+ * Compensations discard their result (`ResultPath: null`).
+ *
+ * ## Lambda payloads (the `@saga/contracts` step inputs, built from the state data)
+ *
+ * | state | Payload |
+ * | --- | --- |
+ * | ChargePayment, ReserveStock | `{ order }` |
+ * | BookShipment | `{ order, reservation }` |
+ * | EmitReceipt | `{ order, payment, reservation, shipment }` |
+ * | RefundPayment, ReleaseStock | `{ order }`: a compensation also runs after its own step failed (review → compensate), when that step's result does not exist; a missing JSONPath is `States.Runtime`, which no Catch sees. The handlers find the payment / reservation by order id. |
+ * | AnalyzeError | `{ errorInfo, context: { orderId, failedStep, executionArn } }` (no customer data) |
+ */
+
+/** The Lambda each Task state invokes. */
+export const STEP_FUNCTIONS = {
+  [SagaSteps.ChargePayment]: 'charge-payment',
+  [SagaSteps.ReserveStock]: 'reserve-stock',
+  [SagaSteps.BookShipment]: 'book-shipment',
+  [SagaSteps.EmitReceipt]: 'emit-receipt',
+  [SagaSteps.RefundPayment]: 'refund-payment',
+  [SagaSteps.ReleaseStock]: 'release-stock',
+  [SagaSteps.AnalyzeError]: 'analyze-error',
+} as const satisfies Record<string, FunctionName>;
+
+/** The state names the saga generates beyond the steps (from `@saga/contracts` where it names them). */
+export const WorkflowStates = {
+  succeeded: SagaSteps.Fulfilled,
+  /** The Fail state; its error is `OrderFulfillmentFailed`, its cause `$.errorInfo`. */
+  failed: 'OrderFulfillmentFailed',
+  notifySuccess: 'NotifySuccess',
+  notifyFailure: 'NotifyFailure',
+  review: SagaSteps.WaitForHumanReview,
+  reviewChoice: SagaSteps.ChooseAfterReview,
+} as const;
+
+/** What the workflow calls: Terraform references (cdktf tokens) in the stack, plain ARNs elsewhere. */
+export interface WorkflowTargets {
+  /** The ARN of each function. */
+  readonly functionArns: Readonly<Record<FunctionName, string>>;
+  readonly reviewQueueUrl: string;
+  readonly notificationTopicArn: string;
+}
+
+export interface WorkflowSettings {
+  /** TimeoutSeconds of each function's Task (the function's timeout plus a margin). */
+  readonly taskTimeoutSeconds: Readonly<Record<FunctionName, number>>;
+  readonly review: { readonly timeoutSeconds: number; readonly heartbeatSeconds: number };
+}
+
+type E = SagaErrorName;
+
+// ------------------------------------------------------------------------------- retry policies
+
+/** Lambda's own transient faults: retried on every Lambda Task. */
+export const LAMBDA_SERVICE_RETRY: Retrier<E> = {
+  ErrorEquals: ['Lambda.ServiceException', 'Lambda.TooManyRequestsException'],
+  IntervalSeconds: 1,
+  MaxAttempts: 3,
+  BackoffRate: 2.0,
+};
+
+/** Exponential backoff with full jitter, for the taxonomy's retriable errors. */
+function backoff(errors: readonly [E, ...E[]], policy: { interval: number; attempts: number; maxDelay: number }): Retrier<E> {
+  return {
+    ErrorEquals: [...errors],
+    IntervalSeconds: policy.interval,
+    MaxAttempts: policy.attempts,
+    BackoffRate: 2.0,
+    MaxDelaySeconds: policy.maxDelay,
+    JitterStrategy: 'FULL',
+  };
+}
+
+/**
+ * The Retry of each Task. Forward steps retry briefly (a customer is waiting; exhausted retries
+ * escalate to review); compensations retry longer, since money or stock is at stake and nobody waits.
+ * `test/workflow.spec.ts` checks that every retriable taxonomy error a state raises is retried there.
+ */
+export const RETRY_POLICIES = {
+  [SagaSteps.ChargePayment]: [
+    backoff(['PaymentProviderUnavailable'], { interval: 2, attempts: 3, maxDelay: 30 }),
+    LAMBDA_SERVICE_RETRY,
+  ],
+  [SagaSteps.ReserveStock]: [backoff(['DatabaseUnavailable'], { interval: 1, attempts: 4, maxDelay: 20 }), LAMBDA_SERVICE_RETRY],
+  [SagaSteps.BookShipment]: [
+    {
+      ErrorEquals: ['CarrierRateLimited', 'States.Timeout'],
+      IntervalSeconds: 2,
+      BackoffRate: 2.0,
+      MaxAttempts: 5,
+      MaxDelaySeconds: 60,
+      JitterStrategy: 'FULL',
+    },
+    backoff(['CarrierUnavailable'], { interval: 2, attempts: 3, maxDelay: 30 }),
+    LAMBDA_SERVICE_RETRY,
+  ],
+  [SagaSteps.EmitReceipt]: [
+    backoff(['DatabaseUnavailable', 'EventPublishFailed'], { interval: 1, attempts: 4, maxDelay: 20 }),
+    LAMBDA_SERVICE_RETRY,
+  ],
+  [SagaSteps.RefundPayment]: [
+    backoff(['PaymentProviderUnavailable'], { interval: 2, attempts: 6, maxDelay: 120 }),
+    LAMBDA_SERVICE_RETRY,
+  ],
+  [SagaSteps.ReleaseStock]: [backoff(['DatabaseUnavailable'], { interval: 1, attempts: 6, maxDelay: 60 }), LAMBDA_SERVICE_RETRY],
+  [SagaSteps.AnalyzeError]: [LAMBDA_SERVICE_RETRY],
+} as const satisfies Record<keyof typeof STEP_FUNCTIONS, readonly Retrier<E>[]>;
+
+/** A notification is retried a little; its failure is caught and never changes the order's outcome. */
+export const NOTIFICATION_RETRY: Retrier<E> = {
+  ErrorEquals: ['States.TaskFailed'],
+  IntervalSeconds: 1,
+  MaxAttempts: 2,
+  BackoffRate: 2.0,
+  JitterStrategy: 'FULL',
+};
+
+/** TimeoutSeconds of the SNS notifications. */
+export const NOTIFICATION_TIMEOUT_SECONDS = 10;
+
+// ------------------------------------------------------------------------------- payloads
+
+const order = { 'order.$': '$.order' } as const;
+
+const PAYLOADS = {
+  [SagaSteps.ChargePayment]: { ...order },
+  [SagaSteps.ReserveStock]: { ...order },
+  [SagaSteps.BookShipment]: { ...order, 'reservation.$': '$.ReserveStock.Payload' },
+  [SagaSteps.EmitReceipt]: {
+    ...order,
+    'payment.$': '$.ChargePayment.Payload',
+    'reservation.$': '$.ReserveStock.Payload',
+    'shipment.$': '$.BookShipment.Payload',
+  },
+  [SagaSteps.RefundPayment]: { ...order },
+  [SagaSteps.ReleaseStock]: { ...order },
+  [SagaSteps.AnalyzeError]: {
+    'errorInfo.$': '$.errorInfo',
+    context: { 'orderId.$': '$.order.orderId', 'failedStep.$': '$failedStep', 'executionArn.$': '$$.Execution.Id' },
+  },
+} as const satisfies Record<keyof typeof STEP_FUNCTIONS, PayloadTemplate>;
+
+/**
+ * `States.Format('Order {} <outcome>', $.order.orderId)`, written out: `States.Format()` of
+ * `@saga/asl` 0.1.0 escapes every `{}` in a literal argument, which would leave the template
+ * without its placeholder (one argument too many: States.Runtime at run time).
+ */
+function subject(outcome: 'fulfilled' | 'failed'): IntrinsicFunctionCall {
+  return `States.Format('Order {} ${outcome}', $.order.orderId)` as IntrinsicFunctionCall;
+}
+
+// ------------------------------------------------------------------------------- the saga
+
+/** Builds the workflow. Pass cdktf tokens as targets: they become `${aws_….arn}` references in the JSON. */
+export function fulfilmentWorkflow(targets: WorkflowTargets, settings: WorkflowSettings): Saga<E> {
+  const task = (name: keyof typeof STEP_FUNCTIONS): SagaTask<E> => {
+    const fn = STEP_FUNCTIONS[name];
+    return {
+      name,
+      invoke: lambdaInvoke({ FunctionName: targets.functionArns[fn], Payload: PAYLOADS[name] }),
+      resultSelector: LAMBDA_PAYLOAD_ONLY,
+      retry: RETRY_POLICIES[name],
+      timeoutSeconds: settings.taskTimeoutSeconds[fn],
+    };
+  };
+  const step = (name: keyof typeof STEP_FUNCTIONS, compensation?: keyof typeof STEP_FUNCTIONS): SagaStep<E> => ({
+    ...task(name),
+    ...(compensation ? { compensation: task(compensation) } : {}),
+  });
+
+  return saga<E>({
+    comment: 'Order fulfilment: charge, reserve, ship, receipt; compensations on known failures, human review on unknown ones',
+    errors: SagaErrors,
+    steps: [
+      step(SagaSteps.ChargePayment, SagaSteps.RefundPayment),
+      step(SagaSteps.ReserveStock, SagaSteps.ReleaseStock),
+      step(SagaSteps.BookShipment),
+      step(SagaSteps.EmitReceipt),
+    ],
+    // RefundPayment and ReleaseStock touch different systems (Stripe, DynamoDB): they run together.
+    compensation: 'parallel',
+    analysis: task(SagaSteps.AnalyzeError),
+    review: {
+      name: WorkflowStates.review,
+      choiceName: WorkflowStates.reviewChoice,
+      queueUrl: targets.reviewQueueUrl,
+      context: { 'orderId.$': '$.order.orderId' },
+      timeoutSeconds: settings.review.timeoutSeconds,
+      heartbeatSeconds: settings.review.heartbeatSeconds,
+    },
+    onSuccess: {
+      name: WorkflowStates.notifySuccess,
+      invoke: snsPublish({
+        TopicArn: targets.notificationTopicArn,
+        'Subject.$': subject('fulfilled'),
+        Message: {
+          outcome: 'OrderFulfilled',
+          'orderId.$': '$.order.orderId',
+          'receiptId.$': '$.EmitReceipt.Payload.receiptId',
+          'executionArn.$': '$$.Execution.Id',
+        },
+      }),
+      retry: [NOTIFICATION_RETRY],
+      timeoutSeconds: NOTIFICATION_TIMEOUT_SECONDS,
+    },
+    onFailure: {
+      name: WorkflowStates.notifyFailure,
+      invoke: snsPublish({
+        TopicArn: targets.notificationTopicArn,
+        'Subject.$': subject('failed'),
+        Message: {
+          outcome: 'OrderFulfillmentFailed',
+          'orderId.$': '$.order.orderId',
+          'failedStep.$': '$failedStep',
+          'executionArn.$': '$$.Execution.Id',
+          'errorInfo.$': '$.errorInfo',
+          // The analysis, when the error went through AnalyzeError: `[analysis]`, else `[]`. A known
+          // (compensated) failure has none, and a definite `$.analysis` would then fail the state with
+          // States.Runtime, which no Catch sees; a deep scan is an indefinite path and yields a list.
+          'analysis.$': '$..analysis',
+        },
+      }),
+      retry: [NOTIFICATION_RETRY],
+      timeoutSeconds: NOTIFICATION_TIMEOUT_SECONDS,
+    },
+    failError: 'OrderFulfillmentFailed',
+    names: { succeeded: WorkflowStates.succeeded, failed: WorkflowStates.failed },
+  });
+}
