@@ -61,3 +61,12 @@ describe('ReviewOutcomeSchema', () => {
     expect(ReviewOutcomeSchema.safeParse(decision).success).toBe(false);
   });
 });
+
+describe('failedStep of a review request', () => {
+  it('accepts a group of parallel compensations (CompensateThrough<Step>) and rejects unknown states', async () => {
+    const { FailedStepSchema } = await import('./saga-steps.js');
+    expect(FailedStepSchema.safeParse('CompensateThroughReserveStock').success).toBe(true);
+    expect(FailedStepSchema.safeParse('ReleaseStock').success).toBe(true);
+    expect(FailedStepSchema.safeParse('CompensateThroughNothing').success).toBe(false);
+  });
+});

@@ -69,5 +69,13 @@ export type CompensationStep = (typeof Compensations)[keyof typeof Compensations
  * The steps whose failure the saga catches and may send to review: the forward steps and the
  * compensations. This is the `failedStep` of the state data and of a review request.
  */
-export const FailedStepSchema = z.enum([...ForwardSteps, SagaSteps.RefundPayment, SagaSteps.ReleaseStock]);
+/**
+ * The Parallel states that run independent compensations together (`saga({ compensation: 'parallel' })`
+ * names them `CompensateThrough<Step>`); when one fails, it is the state under review.
+ */
+export type CompensationGroup = `CompensateThrough${(typeof ForwardSteps)[number]}`;
+export const CompensationGroups: readonly CompensationGroup[] = ForwardSteps.map((s): CompensationGroup => `CompensateThrough${s}`);
+
+/** The state whose failure is under review: a step, a compensation, or a group of compensations. */
+export const FailedStepSchema = z.enum([...ForwardSteps, SagaSteps.RefundPayment, SagaSteps.ReleaseStock, ...CompensationGroups]);
 export type FailedStep = z.infer<typeof FailedStepSchema>;
