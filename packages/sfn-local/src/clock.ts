@@ -14,6 +14,8 @@ export interface ExecutionClock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Runs `work` with time standing still until it settles (virtual) or as is (real). */
   busy<T>(work: Promise<T>): Promise<T>;
+  /** Marks real work in flight until the returned function is called (once): `busy` without a promise. */
+  hold(): () => void;
   /** A sleep taken from inside `busy` work (a handler simulating slowness): the work counts as idle meanwhile. */
   idleSleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Calls `fire` after `ms` of this clock's time; the returned function cancels it (cheaper than a sleep with a signal). */
@@ -90,13 +92,22 @@ export function createVirtualClock(startMs: number): ExecutionClock {
       };
     },
     async busy(work) {
-      busyCount++;
+      const release = clock.hold();
       try {
         return await work;
       } finally {
+        release();
+      }
+    },
+    hold() {
+      busyCount++;
+      let held = true;
+      return () => {
+        if (!held) return;
+        held = false;
         busyCount--;
         if (timers.length > 0) scheduleCheck();
-      }
+      };
     },
     async idleSleep(ms, signal) {
       busyCount--;
@@ -145,9 +156,12 @@ export function createRealClock(): ExecutionClock {
       return () => clearTimeout(handle);
     },
     busy: (work) => work,
+    hold: () => NOOP,
     idleSleep(ms, signal) {
       return this.sleep(ms, signal);
     },
     advance: () => undefined,
   };
 }
+
+const NOOP = () => undefined;

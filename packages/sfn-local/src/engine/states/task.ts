@@ -176,19 +176,22 @@ async function attemptTask(
 
   // One interruption ends the attempt early: TimeoutSeconds from the start, HeartbeatSeconds
   // between heartbeats of a callback, or the parent aborting (StopExecution, a failed sibling).
-  let interrupt!: (reason: unknown) => void;
-  const interrupted = new Promise<never>((_, reject) => (interrupt = reject));
-  interrupted.catch(() => undefined);
-  const onParentAbort = () => interrupt(ABORTED);
+  let interrupt: ((reason: unknown) => void) | undefined;
+  let pendingInterruption: unknown;
+  const interruptWith = (reason: unknown) => {
+    if (interrupt) interrupt(reason);
+    else pendingInterruption ??= reason;
+  };
+  const onParentAbort = () => interruptWith(ABORTED);
   scope.signal.addEventListener('abort', onParentAbort, { once: true });
   const timeoutAt = o.resumed?.timeoutAt ?? (timeoutSeconds !== undefined ? clock.now() + timeoutSeconds * 1000 : undefined);
   const cancelTimeout =
-    timeoutAt !== undefined ? clock.schedule(Math.max(0, timeoutAt - clock.now()), () => interrupt(new TaskTimeout(false))) : undefined;
+    timeoutAt !== undefined ? clock.schedule(Math.max(0, timeoutAt - clock.now()), () => interruptWith(new TaskTimeout(false))) : undefined;
   let cancelHeartbeat: (() => void) | undefined;
   const armHeartbeat = () => {
     if (heartbeatSeconds === undefined) return;
     cancelHeartbeat?.();
-    cancelHeartbeat = clock.schedule(heartbeatSeconds * 1000, () => interrupt(new TaskTimeout(true)));
+    cancelHeartbeat = clock.schedule(heartbeatSeconds * 1000, () => interruptWith(new TaskTimeout(true)));
   };
 
   let unregister: (() => void) | undefined;
@@ -253,8 +256,28 @@ async function attemptTask(
 
   let ok = false;
   try {
-    // `interrupted` inside `busy`: cancelled work must stop pinning virtual time.
-    const result = await clock.busy(Promise.race([work(), interrupted]));
+    // Wait for the work or an interruption, whichever comes first. Time stands still (virtual
+    // clock) while the work is in flight, and no longer once the attempt stops waiting for it.
+    const pending = o.resumed || o.taskToken ? work() : run.resolve(invocation);
+    if (!pending) throw runtimeError(name, `No integration handles the resource '${state.Resource}'.`);
+    const release = clock.hold();
+    const result = await new Promise<JsonValue>((resolve, reject) => {
+      interrupt = (reason) => {
+        release();
+        reject(reason);
+      };
+      if (pendingInterruption !== undefined) interrupt(pendingInterruption);
+      pending.then(
+        (value) => {
+          release();
+          resolve(value);
+        },
+        (error: unknown) => {
+          release();
+          reject(error);
+        },
+      );
+    });
     ok = true;
     if (lambdaArn) {
       run.history.add(scope.thread, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: stringify(result) } });
