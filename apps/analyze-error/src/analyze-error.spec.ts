@@ -9,9 +9,10 @@ import {
   type ConverseCommandOutput,
 } from '@aws-sdk/client-bedrock-runtime';
 import { AnalyzeErrorOutputSchema, ErrorAnalysisSchema, SagaErrors } from '@saga/contracts';
+import { recordingLogger } from '@saga/lambda-kit/logger';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ADA, MODEL_ID, MODEL_VERDICT, analyzeInput, captureLogger, factsOf } from '../test/fixtures.js';
+import { ADA, MODEL_ID, MODEL_VERDICT, analyzeInput, factsOf } from '../test/fixtures.js';
 import { analyzeError, type AnalyzeErrorDeps } from './analyze-error.js';
 import { ANALYSIS_TOOL_NAME } from './prompt.js';
 
@@ -22,7 +23,7 @@ afterEach(() => bedrock.reset());
 const settings = { modelId: MODEL_ID, timeoutMs: 2_000, maxTokens: 1_024, temperature: 0 };
 
 function deps(overrides: Partial<AnalyzeErrorDeps> = {}) {
-  const logger = captureLogger();
+  const logger = recordingLogger();
   return { logger, deps: { config: { bedrock: settings }, bedrock: client, logger, ...overrides } satisfies AnalyzeErrorDeps };
 }
 

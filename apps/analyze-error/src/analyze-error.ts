@@ -10,17 +10,11 @@ import {
   type AnalyzeErrorOutput,
   type LlmFallbackReason,
 } from '@saga/contracts';
+import type { StepLogger } from '@saga/lambda-kit/logger';
 import type { AnalyzeErrorConfig } from './config.js';
 import { ANALYSIS_TOOL_NAME, converseRequest, errorFacts, type ErrorFacts } from './prompt.js';
 import { createRedactor, type KnownPii } from './redact.js';
 import { classifyByRules } from './rules.js';
-
-/** The structured logger the use case writes to (Powertools `Logger` fits). Attributes only, never customer data. */
-export interface StepLogger {
-  info(message: string, attributes: Record<string, unknown>): void;
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
 
 /**
  * Looks up the personal data known for an order (e.g. from the order record), so it is redacted by

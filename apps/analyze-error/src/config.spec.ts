@@ -1,5 +1,6 @@
+import { ConfigError } from '@saga/lambda-kit/config';
 import { describe, expect, it } from 'vitest';
-import { AnalyzeErrorDefaults, ConfigError, DEFAULT_BEDROCK_MODEL_ID, parseAnalyzeErrorConfig } from './config.js';
+import { AnalyzeErrorDefaults, DEFAULT_BEDROCK_MODEL_ID, parseAnalyzeErrorConfig } from './config.js';
 
 describe('parseAnalyzeErrorConfig', () => {
   it('is rules-only without BEDROCK_MODEL_ID', () => {

@@ -1,12 +1,13 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import { recordingLogger } from '@saga/lambda-kit/logger';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { analyzeInput, captureLogger } from '../test/fixtures.js';
+import { analyzeInput } from '../test/fixtures.js';
 import { bedrockClient, createHandler, defaultDeps } from './create-handler.js';
 
 describe('createHandler', () => {
   it('adds the Lambda context to the logger and analyses', async () => {
-    const logger = captureLogger();
+    const logger = recordingLogger();
     const handler = createHandler({ config: {}, logger });
     const context = { functionName: 'analyze-error', awsRequestId: 'req-1' } as Context;
     await expect(handler(analyzeInput('OutOfStock', 'x', { failedStep: 'ReserveStock' }), context)).resolves.toMatchObject({
@@ -17,7 +18,7 @@ describe('createHandler', () => {
   });
 
   it('rejects a bad event with InvalidOrder', async () => {
-    await expect(createHandler({ config: {}, logger: captureLogger() })({ nope: 1 })).rejects.toMatchObject({ name: 'InvalidOrder' });
+    await expect(createHandler({ config: {}, logger: recordingLogger() })({ nope: 1 })).rejects.toMatchObject({ name: 'InvalidOrder' });
   });
 });
 

@@ -1,19 +1,19 @@
-import { Logger } from '@aws-lambda-powertools/logger';
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import type { AnalyzeErrorOutput } from '@saga/contracts';
-import type { Context } from 'aws-lambda';
-import { analyzeError, type AnalyzeErrorDeps, type StepLogger } from './analyze-error.js';
+import type { Env } from '@saga/lambda-kit/config';
+import { createLogger, createStepHandler, type HandlerLogger, type Logger, type StepHandler } from '@saga/lambda-kit/logger';
+import { analyzeError, type AnalyzeErrorDeps } from './analyze-error.js';
 import { parseAnalyzeErrorConfig, type AnalyzeErrorConfig } from './config.js';
 
-/** The Lambda entry: Step Functions passes `{ errorInfo, context }` built with Parameters. */
-export type AnalyzeErrorHandler = (event: unknown, context?: Context) => Promise<AnalyzeErrorOutput>;
+/** The Powertools service name (the `service` key of every log line). */
+export const SERVICE_NAME = 'analyze-error';
 
-/** Wraps the use case for Lambda: adds the invocation context to the logs, then analyses. */
-export function createHandler(deps: AnalyzeErrorDeps & { readonly logger: StepLogger & { addContext?(context: Context): void } }): AnalyzeErrorHandler {
-  return async (event, context) => {
-    if (context !== undefined) deps.logger.addContext?.(context);
-    return analyzeError(event, deps);
-  };
+/** The Lambda entry: Step Functions passes `{ errorInfo, context }` built with Parameters. */
+export type AnalyzeErrorHandler = StepHandler<AnalyzeErrorOutput>;
+
+/** Wraps the use case for Lambda: adds the invocation context to the logs, then analyses (the use case logs its outcome). */
+export function createHandler(deps: AnalyzeErrorDeps & { readonly logger: HandlerLogger }): AnalyzeErrorHandler {
+  return createStepHandler(deps.logger, (event) => analyzeError(event, deps));
 }
 
 /** The Bedrock Runtime client for a configuration (SDK retries kept low: the call has its own deadline). */
@@ -27,14 +27,14 @@ export function bedrockClient(config: AnalyzeErrorConfig): BedrockRuntimeClient 
 
 /**
  * The production dependencies, built once per cold start: the configuration from `env` (throws a precise
- * `ConfigError` when it is wrong), a Bedrock Runtime client when `BEDROCK_MODEL_ID` is set, a Powertools
- * logger (`serviceName: 'analyze-error'`). No known-PII lookup: the input carries no customer data.
+ * `ConfigError` when it is wrong), a Bedrock Runtime client when `BEDROCK_MODEL_ID` is set, the PII-free
+ * Powertools logger (`service: analyze-error`). No known-PII lookup: the input carries no customer data.
  */
-export function defaultDeps(env: Readonly<Record<string, string | undefined>> = process.env): AnalyzeErrorDeps & { logger: Logger } {
+export function defaultDeps(env: Env = process.env): AnalyzeErrorDeps & { logger: Logger } {
   const config = parseAnalyzeErrorConfig(env);
   return {
     config,
     ...(config.bedrock === undefined ? {} : { bedrock: bedrockClient(config) }),
-    logger: new Logger({ serviceName: 'analyze-error' }),
+    logger: createLogger(SERVICE_NAME),
   };
 }

@@ -1,10 +1,11 @@
 import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { AnalyzeErrorOutputSchema } from '@saga/contracts';
+import { recordingLogger } from '@saga/lambda-kit/logger';
 import { BedrockStub } from '@saga/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { analyzeError, type AnalyzeErrorDeps } from '../src/analyze-error.js';
 import { ANALYSIS_TOOL_NAME } from '../src/prompt.js';
-import { MODEL_ID, MODEL_VERDICT, analyzeInput, captureLogger, factsOf } from './fixtures.js';
+import { MODEL_ID, MODEL_VERDICT, analyzeInput, factsOf } from './fixtures.js';
 import { PII_CORPUS, type PiiCase } from './pii-corpus.js';
 
 // Integration: the real BedrockRuntimeClient (default HTTP/2 handler, SigV4 with dummy credentials)
@@ -32,7 +33,7 @@ beforeEach(() => {
 });
 
 function deps(overrides: Partial<AnalyzeErrorDeps> = {}) {
-  const logger = captureLogger();
+  const logger = recordingLogger();
   const d: AnalyzeErrorDeps = {
     config: { bedrock: { modelId: MODEL_ID, timeoutMs: 3_000, maxTokens: 1_024, temperature: 0 } },
     bedrock: client,

@@ -1,5 +1,4 @@
 import type { AnalyzeErrorInput } from '@saga/contracts';
-import type { StepLogger } from '../src/analyze-error.js';
 import type { KnownPii } from '../src/redact.js';
 
 export const MODEL_ID = 'eu.anthropic.claude-haiku-4-5-20251001-v1:0';
@@ -31,21 +30,6 @@ export const MODEL_VERDICT = {
   remediation: ['Check the booking in the carrier portal.', 'Retry once the carrier is back.'],
   confidence: 0.8,
 } as const;
-
-export interface CapturedLog {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  attributes: Record<string, unknown>;
-}
-
-export function captureLogger(): StepLogger & { entries: CapturedLog[]; contexts: unknown[]; addContext(context: unknown): void } {
-  const entries: CapturedLog[] = [];
-  const contexts: unknown[] = [];
-  const at = (level: CapturedLog['level']) => (message: string, attributes: Record<string, unknown>) => {
-    entries.push({ level, message, attributes });
-  };
-  return { entries, contexts, info: at('info'), warn: at('warn'), error: at('error'), addContext: (c) => contexts.push(c) };
-}
 
 /** The facts JSON inside a Converse request body's user message. */
 export function factsOf(body: unknown): Record<string, unknown> {

@@ -1,6 +1,7 @@
 import { SagaError, SagaErrors, isSagaError } from '@saga/contracts';
+import { recordingLogger } from '@saga/lambda-kit/logger';
 import { describe, expect, it, vi } from 'vitest';
-import { PERSONAL_DATA, captureLogger, input } from '../test/fixtures.js';
+import { PERSONAL_DATA, input } from '../test/fixtures.js';
 import { bookShipment, bookingRequest, shipmentIdempotencyKey, type BookShipmentDeps } from './book-shipment.js';
 import type { BookShipmentConfig } from './config.js';
 
@@ -10,7 +11,7 @@ type FakeFetch = (url: URL, init: RequestInit) => Promise<Response>;
 
 function setup(fake: FakeFetch, config: Partial<BookShipmentConfig> = {}) {
   const fetch = vi.fn(fake);
-  const logger = captureLogger();
+  const logger = recordingLogger();
   const deps: BookShipmentDeps = {
     config: { carrierApiUrl: new URL('https://carrier.test/api'), timeoutMs: 50, ...config },
     fetch: fetch as unknown as typeof globalThis.fetch,

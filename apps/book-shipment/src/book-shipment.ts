@@ -8,14 +8,8 @@ import {
   type BookShipmentInput,
   type BookShipmentOutput,
 } from '@saga/contracts';
+import type { StepLogger } from '@saga/lambda-kit/logger';
 import { shipmentsUrl, type BookShipmentConfig } from './config.js';
-
-/** The structured logger the use case writes to (Powertools `Logger` fits). Attributes only, never customer data. */
-export interface StepLogger {
-  info(message: string, attributes: Record<string, unknown>): void;
-  warn(message: string, attributes: Record<string, unknown>): void;
-  error(message: string, attributes: Record<string, unknown>): void;
-}
 
 /** Everything BookShipment does I/O with. */
 export interface BookShipmentDeps {

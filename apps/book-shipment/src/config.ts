@@ -1,3 +1,5 @@
+import { type Env, readConfig } from '@saga/lambda-kit/config';
+
 /** BookShipment configuration, read once from the environment at cold start. */
 export interface BookShipmentConfig {
   /** Base URL of the carrier API; the booking goes to `<base>/v1/shipments`. */
@@ -14,49 +16,30 @@ export const BookShipmentDefaults = {
   timeoutMs: 5_000,
 } as const;
 
-/** A configuration error: the function cannot start. The message names the variable and what it expects. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+/** A bearer token: printable ASCII without spaces. */
+const API_KEY = { pattern: /^[\x21-\x7e]{1,512}$/, what: 'a key of 1-512 printable ASCII characters without spaces' };
 
 /**
  * Parses the environment:
- * - `CARRIER_API_URL` (required): `http(s)://host[:port][/base]`;
+ * - `CARRIER_API_URL` (required): `http(s)://host[:port][/base]`, no credentials, query or fragment;
  * - `CARRIER_TIMEOUT_MS` (optional, integer 100–60000, default 5000);
  * - `CARRIER_API_KEY` (optional).
  *
- * @throws {ConfigError} naming the variable and the rule it breaks (never echoing the API key).
+ * @throws {ConfigError} `book-shipment configuration: ...`, naming each variable and the rule it breaks
+ *   (never echoing the URL or the API key).
  */
-export function parseBookShipmentConfig(env: Readonly<Record<string, string | undefined>>): BookShipmentConfig {
-  const rawUrl = env['CARRIER_API_URL']?.trim();
-  if (!rawUrl) throw new ConfigError('CARRIER_API_URL is required: the carrier API base URL, e.g. https://api.carrier.example');
-  let carrierApiUrl: URL;
-  try {
-    carrierApiUrl = new URL(rawUrl);
-  } catch {
-    throw new ConfigError(`CARRIER_API_URL is not a URL: ${JSON.stringify(rawUrl)}`);
-  }
-  if (carrierApiUrl.protocol !== 'http:' && carrierApiUrl.protocol !== 'https:') {
-    throw new ConfigError(`CARRIER_API_URL must be http or https, got ${carrierApiUrl.protocol}`);
-  }
-  if (carrierApiUrl.username || carrierApiUrl.password) {
-    throw new ConfigError('CARRIER_API_URL must not carry credentials; use CARRIER_API_KEY');
-  }
-  if (carrierApiUrl.search || carrierApiUrl.hash) throw new ConfigError('CARRIER_API_URL must not have a query or fragment');
-
-  const rawTimeout = env['CARRIER_TIMEOUT_MS']?.trim();
-  let timeoutMs: number = BookShipmentDefaults.timeoutMs;
-  if (rawTimeout) {
-    if (!/^\d+$/.test(rawTimeout)) throw new ConfigError(`CARRIER_TIMEOUT_MS must be an integer number of milliseconds, got ${JSON.stringify(rawTimeout)}`);
-    timeoutMs = Number(rawTimeout);
-    if (timeoutMs < 100 || timeoutMs > 60_000) throw new ConfigError(`CARRIER_TIMEOUT_MS must be between 100 and 60000, got ${timeoutMs}`);
-  }
-
-  const apiKey = env['CARRIER_API_KEY']?.trim();
-  if (apiKey !== undefined && apiKey.length > 0 && !/^[\x21-\x7e]{1,512}$/.test(apiKey)) {
-    throw new ConfigError('CARRIER_API_KEY must be 1-512 printable ASCII characters without spaces');
-  }
-  return { carrierApiUrl, timeoutMs, ...(apiKey ? { apiKey } : {}) };
+export function parseBookShipmentConfig(env: Env): BookShipmentConfig {
+  return readConfig('book-shipment', env, (e) => {
+    const carrierApiUrl = e.url('CARRIER_API_URL', {
+      required: true,
+      hint: 'the carrier API base URL, e.g. https://api.carrier.example',
+      noCredentials: true,
+      noQuery: true,
+    });
+    const timeoutMs = e.integer('CARRIER_TIMEOUT_MS', { default: BookShipmentDefaults.timeoutMs, min: 100, max: 60_000, unit: 'milliseconds' });
+    const apiKey = e.optional('CARRIER_API_KEY', API_KEY);
+    return { carrierApiUrl, timeoutMs, ...(apiKey !== undefined ? { apiKey } : {}) };
+  });
 }
 
 /** `<base>/v1/shipments`, keeping any base path (`https://x/carrier` → `https://x/carrier/v1/shipments`). */

@@ -1,13 +1,14 @@
+import { recordingLogger } from '@saga/lambda-kit/logger';
 import type { Context } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { captureLogger, input } from '../test/fixtures.js';
+import { input } from '../test/fixtures.js';
 import { createHandler, defaultDeps } from './create-handler.js';
 
 const shipment = { shipmentId: 'shp_1', carrier: 'StubParcel', trackingNumber: 'TRK1', status: 'booked' };
 
 describe('createHandler', () => {
   it('adds the Lambda context to the logger and books', async () => {
-    const logger = captureLogger();
+    const logger = recordingLogger();
     const handler = createHandler({
       config: { carrierApiUrl: new URL('https://carrier.test'), timeoutMs: 1_000 },
       fetch: (async () => new Response(JSON.stringify(shipment), { status: 201 })) as typeof fetch,
@@ -24,7 +25,7 @@ describe('createHandler', () => {
       fetch: (async () => {
         throw new Error('not called');
       }) as typeof fetch,
-      logger: captureLogger(),
+      logger: recordingLogger(),
     });
     await expect(handler({ hello: 'world' })).rejects.toMatchObject({ name: 'InvalidOrder' });
   });
@@ -39,6 +40,6 @@ describe('defaultDeps', () => {
   });
 
   it('fails at cold start with a precise message', () => {
-    expect(() => defaultDeps({})).toThrow(/CARRIER_API_URL is required/);
+    expect(() => defaultDeps({})).toThrow(/^book-shipment configuration: CARRIER_API_URL is not set/);
   });
 });

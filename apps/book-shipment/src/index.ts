@@ -1,10 +1,3 @@
-export {
-  bookShipment,
-  bookingRequest,
-  shipmentIdempotencyKey,
-  type BookShipmentDeps,
-  type CarrierBookingRequest,
-  type StepLogger,
-} from './book-shipment.js';
-export { BookShipmentDefaults, ConfigError, parseBookShipmentConfig, shipmentsUrl, type BookShipmentConfig } from './config.js';
-export { createHandler, defaultDeps, type BookShipmentHandler } from './create-handler.js';
+export { bookShipment, bookingRequest, shipmentIdempotencyKey, type BookShipmentDeps, type CarrierBookingRequest } from './book-shipment.js';
+export { BookShipmentDefaults, parseBookShipmentConfig, shipmentsUrl, type BookShipmentConfig } from './config.js';
+export { createHandler, defaultDeps, SERVICE_NAME, type BookShipmentHandler } from './create-handler.js';

@@ -1,9 +1,10 @@
 import { SagaError } from '@saga/contracts';
+import { type RecordingLogger, recordingLogger } from '@saga/lambda-kit/logger';
 import { CarrierStub } from '@saga/testkit';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { bookShipment, bookingRequest, type BookShipmentDeps } from '../src/book-shipment.js';
 import { parseBookShipmentConfig } from '../src/config.js';
-import { PERSONAL_DATA, captureLogger, input } from './fixtures.js';
+import { PERSONAL_DATA, input } from './fixtures.js';
 
 // Integration: the real `fetch` against the carrier stub over HTTP.
 
@@ -19,10 +20,10 @@ describe('bookShipment against the carrier stub', () => {
     await carrier.close();
   });
 
-  const deps = (env: Record<string, string> = {}): BookShipmentDeps & { logger: ReturnType<typeof captureLogger> } => ({
+  const deps = (env: Record<string, string> = {}): BookShipmentDeps & { logger: RecordingLogger } => ({
     config: parseBookShipmentConfig({ CARRIER_API_URL: url, CARRIER_TIMEOUT_MS: '400', ...env }),
     fetch: globalThis.fetch,
-    logger: captureLogger(),
+    logger: recordingLogger(),
   });
 
   const errorOf = (promise: Promise<unknown>): Promise<SagaError> =>
@@ -165,7 +166,7 @@ describe('bookShipment with a carrier API key', () => {
       const make = (key: string): BookShipmentDeps => ({
         config: parseBookShipmentConfig({ CARRIER_API_URL: url, CARRIER_API_KEY: key }),
         fetch: globalThis.fetch,
-        logger: captureLogger(),
+        logger: recordingLogger(),
       });
       await expect(bookShipment(input(), make('wrong'))).rejects.toMatchObject({ name: 'CarrierRejected', message: 'carrier rejected the shipment: 401 (unauthorized)' });
       await expect(bookShipment(input(), make('carrier-secret'))).resolves.toMatchObject({ carrier: 'StubParcel' });

@@ -1,5 +1,4 @@
 import type { BookShipmentInput, Order } from '@saga/contracts';
-import type { StepLogger } from '../src/book-shipment.js';
 
 /** A valid order whose personal data the tests look for in logs and errors. */
 export function order(orderId = 'ord-2026-0001'): Order {
@@ -36,19 +35,3 @@ export function input(orderId = 'ord-2026-0001'): BookShipmentInput {
 
 /** Strings that must never appear in logs or error messages. */
 export const PERSONAL_DATA = ['Ada', 'Lovelace', 'ada.lovelace@example.com', '+447700900123', '12 Analytical Row', 'Flat 3', 'N1 9GU', 'London'];
-
-export interface CapturedLog {
-  level: 'info' | 'warn' | 'error';
-  message: string;
-  attributes: Record<string, unknown>;
-}
-
-/** A logger that keeps what it is given. */
-export function captureLogger(): StepLogger & { entries: CapturedLog[]; contexts: unknown[]; addContext(context: unknown): void } {
-  const entries: CapturedLog[] = [];
-  const contexts: unknown[] = [];
-  const at = (level: CapturedLog['level']) => (message: string, attributes: Record<string, unknown>) => {
-    entries.push({ level, message, attributes });
-  };
-  return { entries, contexts, info: at('info'), warn: at('warn'), error: at('error'), addContext: (c) => contexts.push(c) };
-}

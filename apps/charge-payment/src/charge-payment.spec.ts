@@ -1,13 +1,12 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isSagaError, SagaError } from '@saga/contracts';
+import { anOrder, createStripeClient, createStripeProvider, memoryLogger } from '@saga/lambda-kit/payments';
 import { startStripeServer, type StripeServer } from '@saga/testkit';
 import { mockClient } from 'aws-sdk-client-mock';
 import Stripe from 'stripe';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { anOrder, memoryLogger } from '../test/fixtures.js';
 import { chargePayment, type ChargePaymentDeps } from './charge-payment.js';
-import { createStripeClient, createStripeProvider } from './stripe-client.js';
 
 // Unit tests: DynamoDB and Secrets Manager are mocked (aws-sdk-client-mock); Stripe is the real SDK
 // against the testkit's Stripe-wire server, whose faults produce each error class.

@@ -1,5 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   ChargePaymentInputSchema,
   ChargePaymentOutputSchema,
@@ -9,31 +7,25 @@ import {
   type ChargePaymentOutput,
   type Order,
 } from '@saga/contracts';
-import type Stripe from 'stripe';
-import { readPaymentRecord, recordPaymentIntent, updatePaymentStatus, type PaymentStatus } from './order-record.js';
 import {
+  describeStripeError,
   isProviderUnavailable,
   isStripeError,
+  readPaymentRecord,
+  recordPaymentIntent,
   stripeErrorFacts,
-  describeStripeError,
   UnexpectedStripeError,
+  updatePaymentStatus,
+  type PaymentDeps,
+  type PaymentStatus,
   type StripeErrorLike,
-  type StripeProvider,
-} from './stripe-client.js';
+} from '@saga/lambda-kit/payments';
+import type Stripe from 'stripe';
 
-/** The logger calls the step makes (a Powertools `Logger` fits). */
-export type PaymentLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+export type { PaymentLogger } from '@saga/lambda-kit/payments';
 
 /** Everything `chargePayment` touches, injected. */
-export interface ChargePaymentDeps {
-  readonly dynamodb: Pick<DynamoDBClient, 'send'>;
-  /** The orders table (`ORDERS_TABLE`). */
-  readonly ordersTable: string;
-  readonly stripe: StripeProvider;
-  readonly logger: PaymentLogger;
-  /** @default () => new Date() */
-  readonly now?: () => Date;
-}
+export type ChargePaymentDeps = PaymentDeps;
 
 /** Idempotency keys, per order; `v1` versions the request shape (bump it if the parameters change). */
 export const chargeKeys = {

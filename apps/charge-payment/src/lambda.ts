@@ -1,11 +1,8 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
-import { Logger } from '@aws-lambda-powertools/logger';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import type { ChargePaymentOutput } from '@saga/contracts';
+import { createPaymentDeps } from '@saga/lambda-kit/payments';
 import type { Context } from 'aws-lambda';
 import { chargePayment, type ChargePaymentDeps } from './charge-payment.js';
-import { loadConfig } from './config.js';
-import { createStripeProvider } from './stripe-client.js';
 
 /** The Powertools service name of this function's logs. */
 export const SERVICE_NAME = 'charge-payment';
@@ -21,19 +18,10 @@ export function createHandler(
 }
 
 /**
- * The production dependencies, built once per cold start: AWS clients (endpoints from the AWS SDK's
- * environment, e.g. `AWS_ENDPOINT_URL_DYNAMODB`), a Stripe client whose key is read from Secrets
- * Manager on first use and cached, and a Powertools logger.
+ * The production dependencies ({@link createPaymentDeps}: AWS clients, a lazily keyed Stripe client, a
+ * Powertools logger), built once per cold start.
  * @throws {ConfigurationError} when the environment is incomplete
  */
 export function defaultDeps(env: Readonly<Record<string, string | undefined>> = process.env) {
-  const config = loadConfig(env);
-  const secrets = new SecretsManagerClient({});
-  return {
-    dynamodb: new DynamoDBClient({}),
-    ordersTable: config.ordersTable,
-    stripe: createStripeProvider(config.stripe, secrets),
-    logger: new Logger({ serviceName: SERVICE_NAME }),
-    now: () => new Date(),
-  } satisfies ChargePaymentDeps;
+  return createPaymentDeps(SERVICE_NAME, env);
 }

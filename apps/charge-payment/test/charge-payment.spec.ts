@@ -1,6 +1,7 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
+import { anOrder, createStripeClient, createStripeProvider, memoryLogger, personalData, readPaymentRecord } from '@saga/lambda-kit/payments';
 import {
   createLocalDynamoClient,
   createSagaTables,
@@ -13,9 +14,6 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { chargePayment, type ChargePaymentDeps } from '../src/charge-payment.js';
 import { createHandler, defaultDeps, SERVICE_NAME } from '../src/lambda.js';
-import { readPaymentRecord } from '../src/order-record.js';
-import { createStripeClient, createStripeProvider } from '../src/stripe-client.js';
-import { anOrder, memoryLogger, personalData } from './fixtures.js';
 
 // Integration: the real Stripe SDK over HTTP against the testkit's Stripe server, and the real
 // DynamoDB client against dynalite with the saga's orders table.

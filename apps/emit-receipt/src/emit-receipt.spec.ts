@@ -16,11 +16,14 @@ import {
   ThrottlingException,
 } from '@aws-sdk/client-eventbridge';
 import { EVENT_SOURCE, InvalidOrderError, OrderFulfilledDetailSchema, SagaError } from '@saga/contracts';
+import { receiptItem } from '@saga/lambda-kit/dynamo';
+import { type RecordingLogger, recordingLogger } from '@saga/lambda-kit/logger';
+import { PII } from '@saga/testkit';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { anEmitReceiptInput, PII, recordingLogger } from '../test/fixtures.js';
+import { anEmitReceiptInput } from '../test/fixtures.js';
 import { emitReceipt, type EmitReceiptDeps } from './emit-receipt.js';
-import { receiptFor, receiptItem } from './receipt-record.js';
+import { receiptFor } from './receipt.js';
 
 const credentials = { accessKeyId: 'x', secretAccessKey: 'y' };
 const dynamodb = new DynamoDBClient({ region: 'us-east-1', credentials });
@@ -28,7 +31,7 @@ const eventbridge = new EventBridgeClient({ region: 'us-east-1', credentials });
 const ddb = mockClient(dynamodb);
 const events = mockClient(eventbridge);
 const NOW = new Date('2026-11-22T10:00:00.000Z');
-let logger: ReturnType<typeof recordingLogger>;
+let logger: RecordingLogger;
 let deps: EmitReceiptDeps;
 
 beforeEach(() => {
@@ -38,7 +41,7 @@ beforeEach(() => {
   deps = { dynamodb, eventbridge, tables: { receipts: 'receipts' }, eventBusName: 'saga-bus', now: () => NOW, logger };
 });
 afterEach(() => {
-  const logged = JSON.stringify(logger.calls);
+  const logged = JSON.stringify(logger.entries);
   for (const value of PII) expect(logged).not.toContain(value);
 });
 
@@ -127,7 +130,7 @@ describe('emitReceipt: first emission', () => {
       ExpressionAttributeValues: { ':eventId': { S: 'evt-1' }, ':publishedAt': { S: NOW.toISOString() } },
       ReturnValuesOnConditionCheckFailure: 'ALL_OLD',
     });
-    expect(logger.calls.at(-1)).toMatchObject({ message: 'receipt emitted', attributes: [{ orderId: 'ord-1', outcome: 'emitted', eventId: 'evt-1' }] });
+    expect(logger.entries.at(-1)).toMatchObject({ message: 'receipt emitted', attributes: { orderId: 'ord-1', outcome: 'emitted', eventId: 'evt-1' } });
   });
 });
 
@@ -160,7 +163,7 @@ describe('emitReceipt: replays', () => {
     events.on(PutEventsCommand).resolves({ FailedEntryCount: 0, Entries: [{ EventId: 'evt-mine' }] });
     ddb.on(UpdateItemCommand).rejects(ccf(stored({ eventId: { S: 'evt-theirs' } })));
     await expect(emitReceipt(input, deps)).resolves.toEqual({ receiptId: 'rcpt_ord-1', eventId: 'evt-theirs' });
-    expect(logger.calls.map((c) => c.message)).toContain('event published twice');
+    expect(logger.entries.map((c) => c.message)).toContain('event published twice');
   });
 
   it('asks for a retry when the row vanished', async () => {
@@ -174,7 +177,7 @@ describe('emitReceipt: replays', () => {
     ddb.on(PutItemCommand).rejects(ccf(stored({ eventId: { S: 'evt-0' } })));
     const other = { ...input, shipment: { ...input.shipment, shipmentId: 'shp_other' } };
     await expect(emitReceipt(other, deps)).resolves.toEqual({ receiptId: 'rcpt_ord-1', eventId: 'evt-0' });
-    expect(logger.calls.map((c) => c.message)).toContain('stored receipt differs from the step input');
+    expect(logger.entries.map((c) => c.message)).toContain('stored receipt differs from the step input');
   });
 });
 

@@ -1,6 +1,5 @@
 import {
   type AttributeValue,
-  ConditionalCheckFailedException,
   type DynamoDBClient,
   GetItemCommand,
   PutItemCommand,
@@ -16,9 +15,10 @@ import {
   SagaError,
   SagaSteps,
 } from '@saga/contracts';
-import { describeError, mapDynamoError, mapEventBridgeError } from './aws-errors.js';
-import { silentLogger, type StepLogger } from './logger.js';
-import { orderFulfilledDetail, parseReceiptItem, RECEIPTS_KEY, type ReceiptRecord, receiptFor, receiptItem } from './receipt-record.js';
+import { describeError, isConditionalCheckFailed, mapAwsError, mapDynamoError } from '@saga/lambda-kit/aws';
+import { parseReceiptItem, RECEIPTS_KEY, type ReceiptRecord, receiptItem, receiptKey } from '@saga/lambda-kit/dynamo';
+import { silentLogger, type StepLogger } from '@saga/lambda-kit/logger';
+import { orderFulfilledDetail, receiptFor } from './receipt.js';
 
 /** What {@link emitReceipt} needs from the outside world. */
 export interface EmitReceiptDeps {
@@ -107,7 +107,7 @@ async function publish(receipt: ReceiptRecord, deps: EmitReceiptDeps, logger: St
     result = await deps.eventbridge.send(new PutEventsCommand({ Entries: [entry] }));
   } catch (error) {
     logger.warn('event publish failed', { orderId: receipt.orderId, step: STEP, error: describeError(error) });
-    throw mapEventBridgeError(error);
+    throw mapAwsError(error, 'EventPublishFailed', 'EventBridge PutEvents');
   }
   const [first] = result.Entries ?? [];
   if ((result.FailedEntryCount ?? 0) > 0 || first?.ErrorCode !== undefined) {
@@ -126,7 +126,7 @@ async function recordEventId(receipt: ReceiptRecord, eventId: string, at: Date, 
     await deps.dynamodb.send(
       new UpdateItemCommand({
         TableName: deps.tables.receipts,
-        Key: { [RECEIPTS_KEY]: { S: receipt.orderId } },
+        Key: receiptKey(receipt.orderId),
         UpdateExpression: 'SET #eventId = :eventId, #publishedAt = :publishedAt',
         ConditionExpression: 'attribute_exists(#orderId) AND attribute_not_exists(#eventId)',
         ExpressionAttributeNames: { '#orderId': RECEIPTS_KEY, '#eventId': 'eventId', '#publishedAt': 'publishedAt' },
@@ -153,14 +153,10 @@ async function storedReceipt(error: unknown, orderId: string, deps: EmitReceiptD
   if (item !== undefined && Object.keys(item).length > 0) return parseReceiptItem(item);
   try {
     const { Item } = await deps.dynamodb.send(
-      new GetItemCommand({ TableName: deps.tables.receipts, Key: { [RECEIPTS_KEY]: { S: orderId } }, ConsistentRead: true }),
+      new GetItemCommand({ TableName: deps.tables.receipts, Key: receiptKey(orderId), ConsistentRead: true }),
     );
     return Item === undefined ? undefined : parseReceiptItem(Item);
   } catch (readError) {
     throw mapDynamoError(readError, 'GetItem');
   }
-}
-
-function isConditionalCheckFailed(error: unknown): boolean {
-  return error instanceof ConditionalCheckFailedException || (error instanceof Error && error.name === 'ConditionalCheckFailedException');
 }

@@ -1,10 +1,12 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EventBridgeClient, PutEventsCommand } from '@aws-sdk/client-eventbridge';
 import { OrderFulfilledDetailSchema } from '@saga/contracts';
+import { recordingLogger } from '@saga/lambda-kit/logger';
 import {
   createLocalDynamoClient,
   createSagaTables,
   type DynamoServer,
+  PII,
   readReceipt,
   type SagaTableNames,
   sagaTableEnv,
@@ -15,7 +17,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { emitReceipt, type EmitReceiptDeps } from '../src/emit-receipt.js';
 import { createHandler, defaultDeps } from '../src/lambda.js';
-import { anEmitReceiptInput, PII, recordingLogger } from './fixtures.js';
+import { anEmitReceiptInput } from './fixtures.js';
 
 // The receipt row against dynalite (no transactions needed); EventBridge through aws-sdk-client-mock.
 let server: DynamoServer;

@@ -1,5 +1,3 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import type { Logger } from '@aws-lambda-powertools/logger';
 import {
   InvalidOrderError,
   RefundPaymentInputSchema,
@@ -7,29 +5,22 @@ import {
   SagaError,
   type RefundPaymentOutput,
 } from '@saga/contracts';
-import type Stripe from 'stripe';
-import { readPaymentRecord, recordCompensation, type OrderPaymentRecord } from './order-record.js';
 import {
   describeStripeError,
   isProviderUnavailable,
   isStripeError,
+  readPaymentRecord,
+  recordCompensation,
   stripeErrorFacts,
-  type StripeProvider,
-} from './stripe-client.js';
+  type OrderPaymentRecord,
+  type PaymentDeps,
+} from '@saga/lambda-kit/payments';
+import type Stripe from 'stripe';
 
-/** The logger calls the step makes (a Powertools `Logger` fits). */
-export type PaymentLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+export type { PaymentLogger } from '@saga/lambda-kit/payments';
 
 /** Everything `refundPayment` touches, injected. */
-export interface RefundPaymentDeps {
-  readonly dynamodb: Pick<DynamoDBClient, 'send'>;
-  /** The orders table (`ORDERS_TABLE`). */
-  readonly ordersTable: string;
-  readonly stripe: StripeProvider;
-  readonly logger: PaymentLogger;
-  /** @default () => new Date() */
-  readonly now?: () => Date;
-}
+export type RefundPaymentDeps = PaymentDeps;
 
 /** Idempotency keys, per order. */
 export const refundKeys = {

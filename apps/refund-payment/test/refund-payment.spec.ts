@@ -1,7 +1,16 @@
-import { type DynamoDBClient, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Order } from '@saga/contracts';
+import {
+  anOrder,
+  createStripeClient,
+  createStripeProvider,
+  memoryLogger,
+  personalData,
+  readPaymentRecord,
+  recordPaymentIntent,
+} from '@saga/lambda-kit/payments';
 import {
   createLocalDynamoClient,
   createSagaTables,
@@ -14,10 +23,7 @@ import {
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler, defaultDeps, SERVICE_NAME } from '../src/lambda.js';
-import { readPaymentRecord } from '../src/order-record.js';
 import { refundPayment, type RefundPaymentDeps } from '../src/refund-payment.js';
-import { createStripeClient, createStripeProvider } from '../src/stripe-client.js';
-import { anOrder, memoryLogger, personalData } from './fixtures.js';
 
 // Integration: the real Stripe SDK over HTTP against the testkit's Stripe server, and the real
 // DynamoDB client against dynalite with the saga's orders table.
@@ -57,7 +63,7 @@ function deps(overrides: Partial<RefundPaymentDeps> = {}): RefundPaymentDeps {
 }
 
 /**
- * Does what ChargePayment does (same idempotency keys, same order record attributes; the two apps may
+ * Does what ChargePayment does (same idempotency keys, and its order record writer; the two apps may
  * not import each other): authorise with manual capture, record the PaymentIntent, optionally capture.
  */
 async function charge(order: Order, options: { capture: boolean }): Promise<Stripe.PaymentIntent> {
@@ -75,22 +81,14 @@ async function charge(order: Order, options: { capture: boolean }): Promise<Stri
     { idempotencyKey: `${order.orderId}:authorise:v1` },
   );
   if (options.capture) pi = await sdk.paymentIntents.capture(pi.id, {}, { idempotencyKey: `${order.orderId}:capture:v1` });
-  await dynamodb.send(
-    new UpdateItemCommand({
-      TableName: ordersTable,
-      Key: { pk: { S: `ORDER#${order.orderId}` }, sk: { S: 'ORDER' } },
-      UpdateExpression: 'SET orderId = :o, paymentIntentId = :pi, paymentStatus = :s, amount = :a, currency = :c, updatedAt = :t',
-      ConditionExpression: 'attribute_not_exists(paymentIntentId) OR paymentIntentId = :pi',
-      ExpressionAttributeValues: {
-        ':o': { S: order.orderId },
-        ':pi': { S: pi.id },
-        ':s': { S: options.capture ? 'captured' : 'authorised' },
-        ':a': { N: '2999' },
-        ':c': { S: order.currency },
-        ':t': { S: new Date().toISOString() },
-      },
-    }),
-  );
+  await recordPaymentIntent(dynamodb, ordersTable, {
+    orderId: order.orderId,
+    paymentIntentId: pi.id,
+    amount: 2999,
+    currency: order.currency,
+    status: options.capture ? 'captured' : 'authorised',
+    now: new Date(),
+  });
   return pi;
 }
 

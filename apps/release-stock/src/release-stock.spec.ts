@@ -10,15 +10,16 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { InvalidOrderError, SagaError } from '@saga/contracts';
+import { type RecordingLogger, recordingLogger } from '@saga/lambda-kit/logger';
+import { anOrder, PII } from '@saga/testkit';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { anOrder, PII, recordingLogger } from '../test/fixtures.js';
 import { releaseStock, type ReleaseStockDeps } from './release-stock.js';
 
 const dynamodb = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const ddb = mockClient(dynamodb);
 const NOW = new Date('2026-11-22T10:00:00.000Z');
-let logger: ReturnType<typeof recordingLogger>;
+let logger: RecordingLogger;
 let deps: ReleaseStockDeps;
 
 beforeEach(() => {
@@ -27,7 +28,7 @@ beforeEach(() => {
   deps = { dynamodb, tables: { stock: 'stock', orders: 'orders' }, now: () => NOW, logger };
 });
 afterEach(() => {
-  const logged = JSON.stringify(logger.calls);
+  const logged = JSON.stringify(logger.entries);
   for (const value of PII) expect(logged).not.toContain(value);
 });
 
@@ -84,7 +85,7 @@ describe('releaseStock: nothing to do', () => {
       ConsistentRead: true,
     });
     expect(ddb.commandCalls(TransactWriteItemsCommand)).toHaveLength(0);
-    expect(logger.calls[0]).toMatchObject({ message: 'nothing to release', attributes: [{ orderId: 'ord-1', outcome: 'noop', reason: 'not_reserved' }] });
+    expect(logger.entries[0]).toMatchObject({ message: 'nothing to release', attributes: { orderId: 'ord-1', outcome: 'noop', reason: 'not_reserved' } });
   });
 
   it('is a noop when the reservation was already released', async () => {
@@ -129,7 +130,7 @@ describe('releaseStock: the transaction', () => {
         },
       })),
     ]);
-    expect(logger.calls.at(-1)).toMatchObject({ message: 'stock released', attributes: [{ outcome: 'released', lines: 2 }] });
+    expect(logger.entries.at(-1)).toMatchObject({ message: 'stock released', attributes: { outcome: 'released', lines: 2 } });
   });
 
   it('releases the stored reservation even when the input names another one', async () => {
@@ -137,7 +138,7 @@ describe('releaseStock: the transaction', () => {
     ddb.on(TransactWriteItemsCommand).resolves({});
     const input = { order: anOrder(), reservation: { reservationId: 'rsv_other', lines: [{ sku: 'SKU-Z', quantity: 9 }] } };
     await expect(releaseStock(input, deps)).resolves.toEqual({ outcome: 'released', reservationId: 'rsv_ord-1' });
-    expect(logger.calls.map((c) => c.message)).toContain('step input names another reservation');
+    expect(logger.entries.map((c) => c.message)).toContain('step input names another reservation');
   });
 });
 
@@ -149,7 +150,7 @@ describe('releaseStock: a cancelled transaction', () => {
   it('is a noop when a concurrent release flipped the record first', async () => {
     ddb.on(TransactWriteItemsCommand).rejects(cancelled([{ Code: 'ConditionalCheckFailed' }, { Code: 'None' }, { Code: 'None' }]));
     await expect(releaseStock({ order: anOrder() }, deps)).resolves.toEqual({ outcome: 'noop' });
-    expect(logger.calls.at(-1)).toMatchObject({ attributes: [{ reason: 'released_concurrently' }] });
+    expect(logger.entries.at(-1)).toMatchObject({ attributes: { reason: 'released_concurrently' } });
   });
 
   it('raises CompensationFailed naming the SKUs missing from the stock table', async () => {

@@ -7,9 +7,9 @@ import {
   TransactWriteItemsCommand,
 } from '@aws-sdk/client-dynamodb';
 import { InvalidOrderError, ReleaseStockInputSchema, type ReleaseStockOutput, SagaError, SagaSteps } from '@saga/contracts';
-import { describeError, mapDynamoError, TRANSIENT_CANCELLATION_CODES } from './dynamo-errors.js';
-import { silentLogger, type StepLogger } from './logger.js';
-import { parseReservationItem, type ReservationRecord, reservationKey, STOCK_AVAILABLE, STOCK_KEY } from './reservation-record.js';
+import { describeError, isAwsErrorNamed, mapDynamoError, TRANSIENT_CANCELLATION_CODES } from '@saga/lambda-kit/aws';
+import { parseReservationItem, type ReservationRecord, reservationKey, STOCK_AVAILABLE, STOCK_KEY } from '@saga/lambda-kit/dynamo';
+import { silentLogger, type StepLogger } from '@saga/lambda-kit/logger';
 
 /** What {@link releaseStock} needs from the outside world. */
 export interface ReleaseStockDeps {
@@ -86,7 +86,7 @@ export async function releaseStock(input: unknown, deps: ReleaseStockDeps): Prom
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: transactItems }));
   } catch (error) {
-    if (error instanceof TransactionCanceledException || (error instanceof Error && error.name === 'TransactionCanceledException')) {
+    if (error instanceof TransactionCanceledException || isAwsErrorNamed(error, 'TransactionCanceledException')) {
       return onCancelled((error as TransactionCanceledException).CancellationReasons ?? [], error, record, logger);
     }
     logger.warn('stock release failed', { orderId, step: STEP, error: describeError(error) });

@@ -1,6 +1,8 @@
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { isSagaError, type ReleaseStockOutput } from '@saga/contracts';
+import { recordingLogger } from '@saga/lambda-kit/logger';
 import {
+  anOrder,
   createLocalDynamoClient,
   createSagaTables,
   type DynamoServer,
@@ -17,7 +19,6 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler, defaultDeps } from '../src/lambda.js';
 import { releaseStock, type ReleaseStockDeps } from '../src/release-stock.js';
-import { anOrder, recordingLogger } from './fixtures.js';
 
 // The release is a TransactWriteItems: DynamoDB Local (dynalite has no transactions). One server for
 // the file; each test gets its own tables.

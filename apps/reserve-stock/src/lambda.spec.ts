@@ -1,48 +1,37 @@
 import { DynamoDBClient, TransactWriteItemsCommand } from '@aws-sdk/client-dynamodb';
+import { ConfigError } from '@saga/lambda-kit/config';
+import { type RecordingLogger, recordingLogger } from '@saga/lambda-kit/logger';
+import { anOrder, PII } from '@saga/testkit';
 import type { Context } from 'aws-lambda';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { anOrder, PII, recordingLogger } from '../test/fixtures.js';
-import { ConfigError, loadConfig } from './config.js';
 import { createHandler, defaultDeps } from './lambda.js';
 
-describe('loadConfig', () => {
-  it('reads the table names and the optional endpoint', () => {
-    expect(loadConfig({ STOCK_TABLE: 'saga-stock', ORDERS_TABLE: 'saga-orders' })).toEqual({ stockTable: 'saga-stock', ordersTable: 'saga-orders' });
-    expect(
-      loadConfig({
-        STOCK_TABLE: 'arn:aws:dynamodb:eu-west-1:123456789012:table/saga-stock',
-        ORDERS_TABLE: 'saga-orders',
-        AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000',
-      }),
-    ).toEqual({
-      stockTable: 'arn:aws:dynamodb:eu-west-1:123456789012:table/saga-stock',
-      ordersTable: 'saga-orders',
-      dynamodbEndpoint: 'http://127.0.0.1:8000',
-    });
+describe('defaultDeps', () => {
+  it('builds the production dependencies from the environment (names or ARNs, optional endpoint)', async () => {
+    const arn = 'arn:aws:dynamodb:eu-west-1:123456789012:table/saga-stock';
+    const deps = defaultDeps({ STOCK_TABLE: arn, ORDERS_TABLE: 'saga-orders', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' });
+    expect(deps.tables).toEqual({ stock: arn, orders: 'saga-orders' });
+    expect(deps.dynamodb).toBeInstanceOf(DynamoDBClient);
+    expect(await deps.dynamodb.config.endpoint?.()).toMatchObject({ hostname: '127.0.0.1', port: 8000 });
+    expect(deps.now?.()).toBeInstanceOf(Date);
   });
 
-  it('names every missing or malformed variable at once', () => {
-    expect(() => loadConfig({ ORDERS_TABLE: 'x!', AWS_ENDPOINT_URL_DYNAMODB: 'localhost:8000' })).toThrow(
-      new ConfigError(
-        'reserve-stock configuration: STOCK_TABLE is not set; ORDERS_TABLE is not a DynamoDB table name or ARN; AWS_ENDPOINT_URL_DYNAMODB is not an http(s) URL',
-      ),
+  it('fails at cold start naming every missing or malformed variable at once', () => {
+    expect(() => defaultDeps({ ORDERS_TABLE: 'x!', AWS_ENDPOINT_URL_DYNAMODB: 'localhost:8000' })).toThrow(
+      expect.objectContaining({
+        name: 'ConfigError',
+        message: 'reserve-stock configuration: STOCK_TABLE is not set; ORDERS_TABLE is not a DynamoDB table name or ARN; AWS_ENDPOINT_URL_DYNAMODB must be http or https, got localhost:',
+      }),
     );
     expect(() => defaultDeps({})).toThrow(ConfigError);
-  });
-
-  it('builds the production dependencies from the environment', () => {
-    const deps = defaultDeps({ STOCK_TABLE: 'saga-stock', ORDERS_TABLE: 'saga-orders', AWS_ENDPOINT_URL_DYNAMODB: 'http://127.0.0.1:8000' });
-    expect(deps.tables).toEqual({ stock: 'saga-stock', orders: 'saga-orders' });
-    expect(deps.dynamodb).toBeInstanceOf(DynamoDBClient);
-    expect(deps.now?.()).toBeInstanceOf(Date);
   });
 });
 
 describe('createHandler', () => {
   const dynamodb = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
   const ddb = mockClient(dynamodb);
-  let logger: ReturnType<typeof recordingLogger>;
+  let logger: RecordingLogger;
 
   beforeEach(() => {
     ddb.reset();
@@ -53,27 +42,26 @@ describe('createHandler', () => {
 
   it('reserves and returns the step output', async () => {
     ddb.on(TransactWriteItemsCommand).resolves({});
-    const addContext = vi.spyOn(logger, 'addContext');
     const context = { functionName: 'reserve-stock', awsRequestId: 'req-1' } as Context;
     await expect(handlerWith()({ order: anOrder() }, context)).resolves.toEqual({
       reservationId: 'rsv_ord-1',
       lines: [{ sku: 'SKU-A', quantity: 1 }],
     });
-    expect(addContext).toHaveBeenCalledWith(context);
+    expect(logger.contexts).toEqual([context]);
   });
 
   it('rethrows the error with its ASL name and logs it without personal data', async () => {
     const order = anOrder();
     const bad = { order: { ...order, customer: { ...order.customer, phone: 'call Ada on 0770' } } };
     await expect(handlerWith()(bad)).rejects.toMatchObject({ name: 'InvalidOrder' });
-    expect(logger.calls).toEqual([
+    expect(logger.entries).toEqual([
       {
         level: 'error',
         message: 'ReserveStock failed',
-        attributes: [expect.objectContaining({ step: 'ReserveStock', errorName: 'InvalidOrder', retriable: false })],
+        attributes: expect.objectContaining({ step: 'ReserveStock', errorName: 'InvalidOrder', retriable: false }),
       },
     ]);
-    const logged = JSON.stringify(logger.calls);
+    const logged = JSON.stringify(logger.entries);
     for (const value of [...PII, 'call Ada']) expect(logged).not.toContain(value);
   });
 
@@ -105,8 +93,11 @@ describe('createHandler', () => {
       }),
     );
     await expect(handlerWith()({ order: anOrder() })).rejects.toMatchObject({ name: 'ResourceNotFoundException' });
-    expect(logger.calls.at(-1)?.attributes).toEqual([
-      { step: 'ReserveStock', errorName: 'ResourceNotFoundException', retriable: undefined, error: 'ResourceNotFoundException (HTTP 400)' },
-    ]);
+    expect(logger.entries.at(-1)?.attributes).toEqual({
+      step: 'ReserveStock',
+      errorName: 'ResourceNotFoundException',
+      retriable: undefined,
+      error: 'ResourceNotFoundException (HTTP 400)',
+    });
   });
 });

@@ -9,16 +9,17 @@ import {
   type CancellationReason,
 } from '@aws-sdk/client-dynamodb';
 import { InvalidOrderError, SagaError } from '@saga/contracts';
+import { reservationItem } from '@saga/lambda-kit/dynamo';
+import { type RecordingLogger, recordingLogger } from '@saga/lambda-kit/logger';
+import { anOrder, PII } from '@saga/testkit';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { anOrder, PII, recordingLogger } from '../test/fixtures.js';
-import { reservationItem } from './reservation-record.js';
 import { reserveStock, type ReserveStockDeps } from './reserve-stock.js';
 
 const dynamodb = new DynamoDBClient({ region: 'us-east-1', credentials: { accessKeyId: 'x', secretAccessKey: 'y' } });
 const ddb = mockClient(dynamodb);
 const NOW = new Date('2026-11-22T10:00:00.000Z');
-let logger: ReturnType<typeof recordingLogger>;
+let logger: RecordingLogger;
 let deps: ReserveStockDeps;
 
 beforeEach(() => {
@@ -28,7 +29,7 @@ beforeEach(() => {
 });
 afterEach(() => {
   // No log line may carry personal data.
-  const logged = JSON.stringify(logger.calls);
+  const logged = JSON.stringify(logger.entries);
   for (const value of PII) expect(logged).not.toContain(value);
 });
 
@@ -129,10 +130,10 @@ describe('reserveStock: the transaction', () => {
     ]);
     // The record holds no personal data.
     expect(JSON.stringify(calls[0]!.args[0].input)).not.toMatch(/Ada|example\.com|Analytical/);
-    expect(logger.calls).toContainEqual({
+    expect(logger.entries).toContainEqual({
       level: 'info',
       message: 'stock reserved',
-      attributes: [{ orderId: 'ord-1', step: 'ReserveStock', outcome: 'reserved', lines: 2 }],
+      attributes: { orderId: 'ord-1', step: 'ReserveStock', outcome: 'reserved', lines: 2 },
     });
   });
 });
@@ -159,7 +160,7 @@ describe('reserveStock: a cancelled transaction', () => {
       ],
     });
     expect(ddb.commandCalls(GetItemCommand)).toHaveLength(0);
-    expect(logger.calls.map((c) => c.message)).toContain('stock already reserved');
+    expect(logger.entries.map((c) => c.message)).toContain('stock already reserved');
   });
 
   it('prefers "already reserved" over stock conditions that now fail because of that reservation', async () => {

@@ -14,18 +14,17 @@ import {
   SagaError,
   SagaSteps,
 } from '@saga/contracts';
-import { describeError, mapDynamoError, TRANSIENT_CANCELLATION_CODES } from './dynamo-errors.js';
-import { silentLogger, type StepLogger } from './logger.js';
+import { describeError, isAwsErrorNamed, mapDynamoError, TRANSIENT_CANCELLATION_CODES } from '@saga/lambda-kit/aws';
 import {
   parseReservationItem,
   type ReservationRecord,
   reservationIdFor,
   reservationItem,
   reservationKey,
-  sameLines,
   STOCK_AVAILABLE,
   STOCK_KEY,
-} from './reservation-record.js';
+} from '@saga/lambda-kit/dynamo';
+import { silentLogger, type StepLogger } from '@saga/lambda-kit/logger';
 
 /** What {@link reserveStock} needs from the outside world. */
 export interface ReserveStockDeps {
@@ -92,7 +91,7 @@ export async function reserveStock(input: unknown, deps: ReserveStockDeps): Prom
   try {
     await deps.dynamodb.send(new TransactWriteItemsCommand({ TransactItems: transactItems }));
   } catch (error) {
-    if (error instanceof TransactionCanceledException || isNamed(error, 'TransactionCanceledException')) {
+    if (error instanceof TransactionCanceledException || isAwsErrorNamed(error, 'TransactionCanceledException')) {
       const reasons = (error as TransactionCanceledException).CancellationReasons ?? [];
       return onCancelled(reasons, error, lines, order.orderId, deps, logger);
     }
@@ -130,7 +129,7 @@ async function onCancelled(
       throw new InvalidOrderError([{ path: 'order.lines', code: 'reservation_mismatch', detail: 'the order was reserved before with other lines' }]);
     }
     logger.info('stock already reserved', { orderId, step: STEP, outcome: 'replayed', lines: existing.lines.length });
-    return { reservationId: existing.reservationId, lines: existing.lines };
+    return { reservationId: existing.reservationId, lines: [...existing.lines] };
   }
 
   // 2. A stock condition failed: too few units (or no such SKU). The transaction wrote nothing.
@@ -171,6 +170,9 @@ async function existingReservation(
   }
 }
 
-function isNamed(error: unknown, name: string): boolean {
-  return error instanceof Error && error.name === name;
+/** Whether two line lists reserve the same quantities of the same SKUs (in any order). */
+export function sameLines(a: readonly ReservedLine[], b: readonly ReservedLine[]): boolean {
+  if (a.length !== b.length) return false;
+  const quantities = new Map(a.map((l) => [l.sku, l.quantity]));
+  return b.every((l) => quantities.get(l.sku) === l.quantity);
 }

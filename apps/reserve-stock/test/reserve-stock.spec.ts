@@ -1,6 +1,8 @@
 import { type DynamoDBClient, ScanCommand } from '@aws-sdk/client-dynamodb';
 import { isSagaError, type ReserveStockOutput } from '@saga/contracts';
+import { recordingLogger } from '@saga/lambda-kit/logger';
 import {
+  anOrder,
   createLocalDynamoClient,
   createSagaTables,
   type DynamoServer,
@@ -15,7 +17,6 @@ import {
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createHandler, defaultDeps } from '../src/lambda.js';
 import { reserveStock, type ReserveStockDeps } from '../src/reserve-stock.js';
-import { anOrder, recordingLogger } from './fixtures.js';
 
 // TransactWriteItems needs DynamoDB Local (dynalite has no transactions). One server for the file;
 // each test gets its own tables.

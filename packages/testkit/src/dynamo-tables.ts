@@ -11,46 +11,38 @@ import {
   ScanCommand,
   UpdateTimeToLiveCommand,
 } from '@aws-sdk/client-dynamodb';
+import {
+  IDEMPOTENCY_KEY,
+  IDEMPOTENCY_TTL_ATTRIBUTE,
+  ORDERS_PK,
+  ORDERS_SK,
+  RECEIPTS_KEY,
+  type ReservationRecord,
+  reservationItem,
+  reservationKey,
+  STOCK_AVAILABLE,
+  STOCK_KEY,
+  TableEnvVars,
+} from '@saga/lambda-kit/dynamo';
 
 // The saga's DynamoDB schema as data: the tests, the local run and (later) the Terraform stack create
-// the same tables from these definitions. The Lambda apps use the same attribute names (they may only
-// import @saga/contracts, so they restate them; their integration tests against these tables keep
-// both in step).
-
-/** Stock table: one item per SKU, `{ sku, available }`. */
-export const STOCK_KEY = 'sku';
-/** Stock table: the number of units that can still be reserved (never negative). */
-export const STOCK_AVAILABLE = 'available';
-
-/** Orders table: partition key, `ORDER#<orderId>` (see {@link orderRecordKey}). */
-export const ORDERS_PK = 'pk';
-/** Orders table: sort key, the record kind (see {@link OrderRecordKinds}). */
-export const ORDERS_SK = 'sk';
-
-/** The records kept per order in the orders table, by sort key. */
-export const OrderRecordKinds = {
-  /** The order itself (owner: whichever step records order state). */
-  order: 'ORDER',
-  /** The stock reservation written by ReserveStock and released by ReleaseStock. */
-  reservation: 'RESERVATION',
-} as const;
-export type OrderRecordKind = (typeof OrderRecordKinds)[keyof typeof OrderRecordKinds];
-
-/** Prefix of the orders table partition key. */
-export const ORDER_PK_PREFIX = 'ORDER#';
-
-/** The key of one of an order's records in the orders table. */
-export function orderRecordKey(orderId: string, kind: OrderRecordKind): { pk: string; sk: OrderRecordKind } {
-  return { pk: `${ORDER_PK_PREFIX}${orderId}`, sk: kind };
-}
-
-/** Receipts table: one row per order, keyed by order id. */
-export const RECEIPTS_KEY = 'orderId';
-
-/** Idempotency table (Powertools idempotency layout): partition key. */
-export const IDEMPOTENCY_KEY = 'id';
-/** Idempotency table: epoch-seconds expiry; the TTL attribute. */
-export const IDEMPOTENCY_TTL_ATTRIBUTE = 'expiration';
+// the same tables from these definitions. The key layout, the table variables and the record layouts
+// are `@saga/lambda-kit/dynamo`'s, which the Lambdas write with; they are re-exported here.
+export {
+  IDEMPOTENCY_KEY,
+  IDEMPOTENCY_TTL_ATTRIBUTE,
+  ORDER_PK_PREFIX,
+  ORDERS_PK,
+  ORDERS_SK,
+  type OrderRecordKind,
+  OrderRecordKinds,
+  orderRecordKey,
+  RECEIPTS_KEY,
+  type ReservationRecord,
+  type ReservationStatus,
+  STOCK_AVAILABLE,
+  STOCK_KEY,
+} from '@saga/lambda-kit/dynamo';
 
 /** A key attribute: name and DynamoDB scalar type. */
 export interface KeyAttribute {
@@ -78,27 +70,27 @@ export const SagaTables = {
     description: 'Available units per SKU; ReserveStock decrements, ReleaseStock gives back.',
     partitionKey: { name: STOCK_KEY, type: 'S' },
     billingMode: 'PAY_PER_REQUEST',
-    envVar: 'STOCK_TABLE',
+    envVar: TableEnvVars.stock,
   },
   orders: {
     description: 'Per-order records: the order (sk ORDER) and its stock reservation (sk RESERVATION).',
     partitionKey: { name: ORDERS_PK, type: 'S' },
     sortKey: { name: ORDERS_SK, type: 'S' },
     billingMode: 'PAY_PER_REQUEST',
-    envVar: 'ORDERS_TABLE',
+    envVar: TableEnvVars.orders,
   },
   receipts: {
     description: 'One receipt row per fulfilled order, with the EventBridge id of its OrderFulfilled event.',
     partitionKey: { name: RECEIPTS_KEY, type: 'S' },
     billingMode: 'PAY_PER_REQUEST',
-    envVar: 'RECEIPTS_TABLE',
+    envVar: TableEnvVars.receipts,
   },
   idempotency: {
     description: 'Powertools idempotency records (short-term duplicate suppression).',
     partitionKey: { name: IDEMPOTENCY_KEY, type: 'S' },
     billingMode: 'PAY_PER_REQUEST',
     ttlAttribute: IDEMPOTENCY_TTL_ATTRIBUTE,
-    envVar: 'IDEMPOTENCY_TABLE',
+    envVar: TableEnvVars.idempotency,
   },
 } as const satisfies Record<string, SagaTableSchema>;
 
@@ -257,44 +249,14 @@ function errorName(error: unknown): string | undefined {
 
 // ---- Records the apps write (for fixtures and assertions) ---------------------------------------
 
-/** A reservation's state: ReserveStock writes `reserved`, ReleaseStock flips it to `released` once. */
-export type ReservationStatus = 'reserved' | 'released';
-
-/**
- * The reservation record (orders table, sk `RESERVATION`). Attributes: `pk`, `sk`, `orderId`,
- * `reservationId`, `status`, `lines` (list of `{ sku, quantity }` maps), `reservedAt`, `releasedAt`.
- */
-export interface ReservationRecord {
-  readonly orderId: string;
-  readonly reservationId: string;
-  readonly status: ReservationStatus;
-  readonly lines: ReadonlyArray<{ readonly sku: string; readonly quantity: number }>;
-  readonly reservedAt: string;
-  readonly releasedAt?: string;
-}
-
 /** Writes a reservation record as ReserveStock does (a fixture; it does not touch stock). */
 export async function putReservation(client: DynamoDBClient, table: string, record: ReservationRecord): Promise<void> {
-  const key = orderRecordKey(record.orderId, OrderRecordKinds.reservation);
-  const Item: Record<string, AttributeValue> = {
-    [ORDERS_PK]: { S: key.pk },
-    [ORDERS_SK]: { S: key.sk },
-    orderId: { S: record.orderId },
-    reservationId: { S: record.reservationId },
-    status: { S: record.status },
-    lines: { L: record.lines.map((l) => ({ M: { sku: { S: l.sku }, quantity: { N: String(l.quantity) } } })) },
-    reservedAt: { S: record.reservedAt },
-  };
-  if (record.releasedAt !== undefined) Item['releasedAt'] = { S: record.releasedAt };
-  await client.send(new PutItemCommand({ TableName: table, Item }));
+  await client.send(new PutItemCommand({ TableName: table, Item: reservationItem(record) }));
 }
 
 /** Reads an order's reservation record (strongly consistent), or `undefined`. */
 export async function readReservation(client: DynamoDBClient, table: string, orderId: string): Promise<ReservationRecord | undefined> {
-  const key = orderRecordKey(orderId, OrderRecordKinds.reservation);
-  const { Item } = await client.send(
-    new GetItemCommand({ TableName: table, Key: { [ORDERS_PK]: { S: key.pk }, [ORDERS_SK]: { S: key.sk } }, ConsistentRead: true }),
-  );
+  const { Item } = await client.send(new GetItemCommand({ TableName: table, Key: reservationKey(orderId), ConsistentRead: true }));
   if (Item === undefined) return undefined;
   const plain = unmarshallItem(Item) as Record<string, unknown>;
   const { pk: _pk, sk: _sk, ...record } = plain;

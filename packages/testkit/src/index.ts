@@ -2,3 +2,4 @@ export * from './dynamo.js';
 export * from './stripe-server.js';
 export * from './carrier-stub.js';
 export * from './bedrock-stub.js';
+export * from './orders.js';

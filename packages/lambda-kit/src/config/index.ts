@@ -1,0 +1,12 @@
+export {
+  AwsRegionName,
+  ConfigError,
+  DynamoTableName,
+  type Env,
+  EnvReader,
+  EventBusName,
+  type IntegerOptions,
+  readConfig,
+  type UrlOptions,
+  type ValueRule,
+} from './env.js';

@@ -1,0 +1,37 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
+import { Logger } from '@aws-lambda-powertools/logger';
+import { loadPaymentConfig } from './config.js';
+import { createStripeProvider, type StripeProvider } from './stripe-client.js';
+
+/** The logger calls a payment step makes (a Powertools `Logger` fits). */
+export type PaymentLogger = Pick<Logger, 'info' | 'warn' | 'error'>;
+
+/** Everything a payment step (ChargePayment, RefundPayment) touches, injected. */
+export interface PaymentDeps {
+  readonly dynamodb: Pick<DynamoDBClient, 'send'>;
+  /** The orders table (`ORDERS_TABLE`). */
+  readonly ordersTable: string;
+  readonly stripe: StripeProvider;
+  readonly logger: PaymentLogger;
+  /** @default () => new Date() */
+  readonly now?: () => Date;
+}
+
+/**
+ * The production dependencies of a payment Lambda, built once per cold start: AWS clients (endpoints
+ * from the AWS SDK's environment, e.g. `AWS_ENDPOINT_URL_DYNAMODB`), a Stripe client whose key is read
+ * from Secrets Manager on first use and cached, and a Powertools logger named `serviceName`.
+ * @throws {ConfigurationError} when the environment is incomplete (see {@link loadPaymentConfig})
+ */
+export function createPaymentDeps(serviceName: string, env: Readonly<Record<string, string | undefined>> = process.env) {
+  const config = loadPaymentConfig(env);
+  const secrets = new SecretsManagerClient({});
+  return {
+    dynamodb: new DynamoDBClient({}),
+    ordersTable: config.ordersTable,
+    stripe: createStripeProvider(config.stripe, secrets),
+    logger: new Logger({ serviceName }),
+    now: () => new Date(),
+  } satisfies PaymentDeps;
+}

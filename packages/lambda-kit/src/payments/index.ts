@@ -1,0 +1,29 @@
+export { ConfigurationError, loadPaymentConfig, parseStripeApiBase, type PaymentConfig, type StripeApiBase, type StripeConfig } from './config.js';
+export { createPaymentDeps, type PaymentDeps, type PaymentLogger } from './deps.js';
+export {
+  ORDER_PK_PREFIX,
+  ORDER_RECORD_SK,
+  orderRecordKey,
+  readPaymentRecord,
+  recordCompensation,
+  recordPaymentIntent,
+  updatePaymentStatus,
+  type OrderPaymentRecord,
+  type PaymentStatus,
+  type RecordResult,
+} from './order-record.js';
+export {
+  createStripeClient,
+  createStripeProvider,
+  describeStripeError,
+  isProviderUnavailable,
+  isStripeError,
+  readStripeKey,
+  stripeErrorFacts,
+  UnexpectedStripeError,
+  type StripeErrorLike,
+  type StripeErrorType,
+  type StripeProvider,
+} from './stripe-client.js';
+// Test fixtures for the payment apps' tests (unused by the handlers, so dropped from their bundles).
+export { anOrder, memoryLogger, personalData, type LogEntry } from './testing.js';
