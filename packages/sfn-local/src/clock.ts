@@ -35,102 +35,131 @@ interface Timer {
 
 /** A virtual clock starting at `startMs`. */
 export function createVirtualClock(startMs: number): ExecutionClock {
-  let now = startMs;
-  let busyCount = 0;
-  let seq = 0;
-  let checkScheduled = false;
-  const timers: Timer[] = [];
-
-  const scheduleCheck = () => {
-    if (checkScheduled) return;
-    checkScheduled = true;
-    // After the current macrotask, when every continuation has had its chance to register
-    // new work or timers: if nothing real is in flight, jump to the earliest timer.
-    setImmediate(() => {
-      checkScheduled = false;
-      if (busyCount > 0 || timers.length === 0) return;
-      timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      const next = timers.shift()!;
-      now = Math.max(now, next.at);
-      next.fire();
-      scheduleCheck();
-    });
-  };
-
-  const clock: ExecutionClock = {
-    mode: 'virtual',
-    now: () => now,
-    sleep(ms, signal) {
-      return new Promise<void>((resolve, reject) => {
-        if (signal?.aborted) return reject(signal.reason);
-        const timer: Timer = {
-          at: now + Math.max(0, ms),
-          seq: seq++,
-          fire: () => {
-            signal?.removeEventListener('abort', onAbort);
-            resolve();
-          },
-        };
-        const onAbort = () => {
-          const i = timers.indexOf(timer);
-          if (i >= 0) timers.splice(i, 1);
-          reject(signal!.reason);
-          if (timers.length > 0) scheduleCheck();
-        };
-        signal?.addEventListener('abort', onAbort, { once: true });
-        timers.push(timer);
-        scheduleCheck();
-      });
-    },
-    schedule(ms, fire) {
-      const timer: Timer = { at: now + Math.max(0, ms), seq: seq++, fire };
-      timers.push(timer);
-      scheduleCheck();
-      return () => {
-        const i = timers.indexOf(timer);
-        if (i >= 0) timers.splice(i, 1);
-      };
-    },
-    async busy(work) {
-      const release = clock.hold();
-      try {
-        return await work;
-      } finally {
-        release();
-      }
-    },
-    hold() {
-      busyCount++;
-      let held = true;
-      return () => {
-        if (!held) return;
-        held = false;
-        busyCount--;
-        if (timers.length > 0) scheduleCheck();
-      };
-    },
-    async idleSleep(ms, signal) {
-      busyCount--;
-      try {
-        await clock.sleep(ms, signal);
-      } finally {
-        busyCount++;
-      }
-    },
-    advance(ms) {
-      const target = now + ms;
-      timers.sort((a, b) => a.at - b.at || a.seq - b.seq);
-      while (timers.length > 0 && timers[0]!.at <= target) {
-        const t = timers.shift()!;
-        now = Math.max(now, t.at);
-        t.fire();
-      }
-      now = target;
-      scheduleCheck();
-    },
-  };
-  return clock;
+  return new VirtualClock(startMs);
 }
+
+/**
+ * One per execution, so its methods live on the prototype and its timer list is created on first
+ * use: 10,000 executions in flight should not cost 10,000 sets of closures.
+ */
+class VirtualClock implements ExecutionClock {
+  readonly mode = 'virtual' as const;
+  private current: number;
+  private busyCount = 0;
+  private seq = 0;
+  private checkScheduled = false;
+  private timers: Timer[] | undefined;
+
+  constructor(startMs: number) {
+    this.current = startMs;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const timer: Timer = {
+        at: this.current + Math.max(0, ms),
+        seq: this.seq++,
+        fire: () => {
+          signal?.removeEventListener('abort', onAbort);
+          resolve();
+        },
+      };
+      const onAbort = () => {
+        this.cancel(timer);
+        reject(signal!.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+      this.add(timer);
+    });
+  }
+
+  schedule(ms: number, fire: () => void): () => void {
+    const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, fire };
+    this.add(timer);
+    return () => this.cancel(timer);
+  }
+
+  async busy<T>(work: Promise<T>): Promise<T> {
+    const release = this.hold();
+    try {
+      return await work;
+    } finally {
+      release();
+    }
+  }
+
+  hold(): () => void {
+    this.busyCount++;
+    let held = true;
+    return () => {
+      if (!held) return;
+      held = false;
+      this.busyCount--;
+      if (this.timers?.length) this.scheduleCheck();
+    };
+  }
+
+  async idleSleep(ms: number, signal?: AbortSignal): Promise<void> {
+    this.busyCount--;
+    try {
+      await this.sleep(ms, signal);
+    } finally {
+      this.busyCount++;
+    }
+  }
+
+  advance(ms: number): void {
+    const target = this.current + ms;
+    const timers = this.timers ?? [];
+    timers.sort(byDue);
+    while (timers.length > 0 && timers[0]!.at <= target) {
+      const t = timers.shift()!;
+      this.current = Math.max(this.current, t.at);
+      t.fire();
+    }
+    this.current = target;
+    this.scheduleCheck();
+  }
+
+  private add(timer: Timer): void {
+    (this.timers ??= []).push(timer);
+    this.scheduleCheck();
+  }
+
+  private cancel(timer: Timer): void {
+    const timers = this.timers;
+    if (!timers) return;
+    const i = timers.indexOf(timer);
+    if (i >= 0) timers.splice(i, 1);
+    if (timers.length > 0) this.scheduleCheck();
+  }
+
+  /**
+   * After the current macrotask, when every continuation has had its chance to register new work
+   * or timers: if nothing real is in flight, jump to the earliest timer.
+   */
+  private scheduleCheck(): void {
+    if (this.checkScheduled) return;
+    this.checkScheduled = true;
+    setImmediate(() => {
+      this.checkScheduled = false;
+      const timers = this.timers;
+      if (this.busyCount > 0 || !timers || timers.length === 0) return;
+      timers.sort(byDue);
+      const next = timers.shift()!;
+      this.current = Math.max(this.current, next.at);
+      next.fire();
+      this.scheduleCheck();
+    });
+  }
+}
+
+const byDue = (a: Timer, b: Timer) => a.at - b.at || a.seq - b.seq;
 
 /** A clock on real time. */
 export function createRealClock(): ExecutionClock {
