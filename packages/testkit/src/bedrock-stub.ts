@@ -14,6 +14,7 @@
  * preface), so the client works with its default `NodeHttp2Handler` as well as with `NodeHttpHandler`, and
  * `fetch`/curl can reach the admin routes. Signatures are not checked (use any dummy credentials).
  */
+import { delayUnlessClosed } from './http-delay.js';
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
 import http2 from 'node:http2';
@@ -391,20 +392,7 @@ export class BedrockStub {
         return;
       }
       case 'slow': {
-        const completed = await new Promise<boolean>((resolve) => {
-          const onClose = (): void => {
-            clearTimeout(timer);
-            this.#timers.delete(timer);
-            resolve(false);
-          };
-          const timer = setTimeout(() => {
-            this.#timers.delete(timer);
-            res.off('close', onClose);
-            resolve(!res.destroyed);
-          }, response.delayMs);
-          this.#timers.add(timer);
-          res.once('close', onClose);
-        });
+        const completed = await delayUnlessClosed(res, response.delayMs, this.#timers);
         if (!completed) {
           log.outcome = 'aborted';
           return;

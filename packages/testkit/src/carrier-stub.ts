@@ -13,6 +13,7 @@
  * entry of the request's per-order script, else the next entry of the global script, else the
  * `always` fault, else a normal booking.
  */
+import { delayUnlessClosed } from './http-delay.js';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -419,20 +420,7 @@ export class CarrierStub {
       }
       case 'slow': {
         if (fault.bookFirst && !this.#bookings.has(booking.key)) this.#book(booking);
-        const completed = await new Promise<boolean>((resolve) => {
-          const onClose = (): void => {
-            clearTimeout(timer);
-            this.#timers.delete(timer);
-            resolve(false);
-          };
-          const timer = setTimeout(() => {
-            this.#timers.delete(timer);
-            res.off('close', onClose);
-            resolve(!res.destroyed);
-          }, fault.delayMs);
-          this.#timers.add(timer);
-          res.once('close', onClose);
-        });
+        const completed = await delayUnlessClosed(res, fault.delayMs, this.#timers);
         if (!completed) {
           log.outcome = 'aborted';
           return;

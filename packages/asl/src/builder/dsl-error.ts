@@ -1,5 +1,5 @@
 /** Codes of the errors the builder throws eagerly, before any validation runs. */
-export type DslErrorCode = 'CallbackWithoutToken' | 'InvalidArgument' | 'DuplicateStateName' | 'UnknownStep';
+export type DslErrorCode = 'CallbackWithoutToken' | 'InvalidArgument' | 'DuplicateStateName';
 
 /** A misuse of the builder, caught where it happens. */
 export class DslError extends Error {
