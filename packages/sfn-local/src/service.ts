@@ -451,7 +451,7 @@ export class SfnService {
     const includeData = input.includeExecutionData !== false;
     const page: T.ApiHistoryEvent[] = [];
     while (page.length < size && cursor >= 1 && cursor <= last) {
-      page.push(renderEvent(events[cursor - 1]!, includeData));
+      page.push(renderEvent(renderLazyFields(events[cursor - 1]!), includeData));
       cursor += reverse ? -1 : 1;
     }
     const more = cursor >= 1 && cursor <= last;
@@ -551,7 +551,8 @@ export class SfnService {
 
   /** The raw history of an execution (timestamps in epoch ms, with `retryDelayMs`). */
   history(executionArn: string): readonly HistoryEvent[] {
-    return this.execution(executionArn).history;
+    // The engine renders history text on read: do it before events leave the service.
+    return this.execution(executionArn).history.map((e) => renderLazyFields(e));
   }
 
   /** Settles when the execution has ended (its outcome recorded); at once if it has. */

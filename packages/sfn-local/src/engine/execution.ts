@@ -4,7 +4,7 @@ import { runBlock } from './block.js';
 import type { ExecutionHandle, ExecutionOptions, ExecutionOutcome } from './execution-types.js';
 import { HistoryWriter } from './history-writer.js';
 import type { Run, Scope } from './scope.js';
-import { ABORTED, Aborted, stringify } from './scope.js';
+import { ABORTED, Aborted, historyText } from './scope.js';
 import { VariableScope } from './variables.js';
 
 class ExecutionTimeout extends Error {}
@@ -65,7 +65,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
   const done = (async (): Promise<ExecutionOutcome> => {
     if (!options.resume) {
       history.add(thread, 'ExecutionStarted', {
-        executionStartedEventDetails: { input: stringify(options.input), inputDetails: { truncated: false }, roleArn: options.roleArn },
+        executionStartedEventDetails: { input: historyText(options.input), inputDetails: { truncated: false }, roleArn: options.roleArn },
       });
     }
     let timedOut!: (e: ExecutionTimeout) => void;
@@ -82,7 +82,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
       const body = runBlock(definition, options.input, scope, options.resume);
       const output = await (timeout ? Promise.race([body, timeout]) : body);
       history.add(thread, 'ExecutionSucceeded', {
-        executionSucceededEventDetails: { output: stringify(output), outputDetails: { truncated: false } },
+        executionSucceededEventDetails: { output: historyText(output), outputDetails: { truncated: false } },
       });
       return { status: 'SUCCEEDED', output, stopDate: clock.now() };
     } catch (thrown) {

@@ -5,7 +5,7 @@ import type { HistoryEventType } from '../history.js';
 import { DEFAULT_MAX_ATTEMPTS, findCatcher, findRetrier, retryDelayMs } from './errors-matching.js';
 import { catcherOutput, commitAssignments } from './io.js';
 import type { Scope, StateOutcome } from './scope.js';
-import { ABORTED, Aborted, stringify } from './scope.js';
+import { ABORTED, Aborted, historyText } from './scope.js';
 
 /**
  * Runs `attempt` under a state's Retry and Catch: the first retrier matching the error retries
@@ -48,7 +48,7 @@ export async function withRetryAndCatch(
       const { output, assigned } = await catcherOutput(catcher, language, name, raw, error.toErrorOutput(), scope, context(n));
       const assignedVariables = commitAssignments(scope, assigned);
       run.history.add(scope.thread, exitEvent, {
-        stateExitedEventDetails: { name, output: stringify(output), ...(assignedVariables ? { assignedVariables } : {}) },
+        stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
       });
       return { kind: 'next', next: catcher.Next, output };
     }

@@ -120,7 +120,7 @@ export function renderEvent<E extends object>(event: E): E {
   }
   return event;
 }
-export const stringify = (value: JsonValue | undefined): string => new LazyJson(value) as unknown as string;
+export const historyText = (value: JsonValue | undefined): string => new LazyJson(value) as unknown as string;
 
 /** A reusable abort reason: building an Error (and its stack) per aborted attempt is costly. */
 export const ABORTED = new Aborted('aborted');

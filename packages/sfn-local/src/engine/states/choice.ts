@@ -9,7 +9,7 @@ import {
 } from '../../evaluation/index.js';
 import { commitAssignments } from '../io.js';
 import type { StateHandler } from '../scope.js';
-import { contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
+import { contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
 
 /**
  * A Choice state: the first rule that matches gives `Next` (and, for JSONata, its Output/Assign);
@@ -17,7 +17,7 @@ import { contextFor, evaluationScope, jsonataBindings, languageOf, stringify } f
  */
 export const executeChoice: StateHandler<ChoiceState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'ChoiceStateEntered', { stateEnteredEventDetails: { name, input: stringify(raw) } });
+  run.history.add(scope.thread, 'ChoiceStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
   const context = contextFor(scope, name, run.clock.now());
   let next: string | undefined;
   let output: JsonValue;
@@ -56,7 +56,7 @@ export const executeChoice: StateHandler<ChoiceState> = async (name, state, raw,
   }
   const assignedVariables = commitAssignments(scope, assigned);
   run.history.add(scope.thread, 'ChoiceStateExited', {
-    stateExitedEventDetails: { name, output: stringify(output), ...(assignedVariables ? { assignedVariables } : {}) },
+    stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
   });
   return { kind: 'next', next, output };
 };

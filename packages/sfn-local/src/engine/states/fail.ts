@@ -2,12 +2,12 @@ import type { FailState, JsonValue } from '@saga/asl';
 import { StatesError } from '../../errors.js';
 import { evaluateIntrinsic, evaluateJsonata, isJsonataExpression, queryPath } from '../../evaluation/index.js';
 import type { StateHandler } from '../scope.js';
-import { contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
+import { contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
 
 /** A Fail state: fails its block with Error/Cause (static, from a path or intrinsic, or JSONata). */
 export const executeFail: StateHandler<FailState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'FailStateEntered', { stateEnteredEventDetails: { name, input: stringify(raw) } });
+  run.history.add(scope.thread, 'FailStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
   const context = contextFor(scope, name, run.clock.now());
   const s = state as { Error?: string; Cause?: string; ErrorPath?: string; CausePath?: string };
   const resolve = async (value: string | undefined, path: string | undefined, field: string): Promise<string | undefined> => {

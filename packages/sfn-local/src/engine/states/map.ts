@@ -7,7 +7,7 @@ import { runBlock } from '../block.js';
 import { commitAssignments, stateOutput } from '../io.js';
 import { withRetryAndCatch } from '../retry-catch.js';
 import type { Scope, StateHandler } from '../scope.js';
-import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
+import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
 
 type MapFields = {
   ItemsPath?: string;
@@ -32,7 +32,7 @@ type MapFields = {
  */
 export const executeMap: StateHandler<MapState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'MapStateEntered', { stateEnteredEventDetails: { name, input: stringify(raw) } });
+  run.history.add(scope.thread, 'MapStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
   const enteredTime = run.clock.now();
   const context = () => contextFor(scope, name, enteredTime);
   const processor = (state.ItemProcessor ?? state.Iterator) as ItemProcessor;
@@ -134,7 +134,7 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
     const { output, assigned } = await stateOutput(state, name, raw, result, scope, ctx);
     const assignedVariables = commitAssignments(scope, assigned);
     run.history.add(scope.thread, 'MapStateExited', {
-      stateExitedEventDetails: { name, output: stringify(output), ...(assignedVariables ? { assignedVariables } : {}) },
+      stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
     });
     return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
   });

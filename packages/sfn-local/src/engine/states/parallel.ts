@@ -3,7 +3,7 @@ import { runBlock } from '../block.js';
 import { commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import { withRetryAndCatch } from '../retry-catch.js';
 import type { Scope, StateHandler } from '../scope.js';
-import { ABORTED, Aborted, contextFor, stringify } from '../scope.js';
+import { ABORTED, Aborted, contextFor, historyText } from '../scope.js';
 
 /**
  * A Parallel state: every branch runs on the effective input in its own variable scope; the
@@ -12,7 +12,7 @@ import { ABORTED, Aborted, contextFor, stringify } from '../scope.js';
  */
 export const executeParallel: StateHandler<ParallelState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'ParallelStateEntered', { stateEnteredEventDetails: { name, input: stringify(raw) } });
+  run.history.add(scope.thread, 'ParallelStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
   const enteredTime = run.clock.now();
   const context = () => contextFor(scope, name, enteredTime);
 
@@ -31,7 +31,7 @@ export const executeParallel: StateHandler<ParallelState> = async (name, state, 
     const { output, assigned } = await stateOutput(state, name, raw, results, scope, context());
     const assignedVariables = commitAssignments(scope, assigned);
     run.history.add(scope.thread, 'ParallelStateExited', {
-      stateExitedEventDetails: { name, output: stringify(output), ...(assignedVariables ? { assignedVariables } : {}) },
+      stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
     });
     return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
   });

@@ -1,12 +1,12 @@
 import type { JsonValue, PassState } from '@saga/asl';
 import { commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import type { StateHandler } from '../scope.js';
-import { contextFor, languageOf, stringify } from '../scope.js';
+import { contextFor, languageOf, historyText } from '../scope.js';
 
 /** A Pass state: its result is `Result`, or its effective input (Parameters/InputPath applied). */
 export const executePass: StateHandler<PassState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'PassStateEntered', { stateEnteredEventDetails: { name, input: stringify(raw) } });
+  run.history.add(scope.thread, 'PassStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
   const context = contextFor(scope, name, run.clock.now());
   let result: JsonValue;
   if (languageOf(state, scope) === 'JSONata') {
@@ -26,7 +26,7 @@ export const executePass: StateHandler<PassState> = async (name, state, raw, sco
   );
   const assignedVariables = commitAssignments(scope, assigned);
   run.history.add(scope.thread, 'PassStateExited', {
-    stateExitedEventDetails: { name, output: stringify(output), ...(assignedVariables ? { assignedVariables } : {}) },
+    stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
   });
   return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
 };

@@ -9,7 +9,7 @@ import type { Checkpoint } from '../execution-types.js';
 import { findCatcher, findRetrier, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '../errors-matching.js';
 import { catcherOutput, commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import type { Scope, StateHandler } from '../scope.js';
-import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
+import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
 
 type Waiting = NonNullable<Checkpoint['waitingForCallback']>;
 
@@ -28,7 +28,7 @@ class TaskTimeout extends StatesError {
 export const executeTask: StateHandler<TaskState> = async (name, state, raw, scope, resume) => {
   const { run } = scope;
   const enteredTime = resume?.enteredTime ?? run.clock.now();
-  if (!resume) run.history.add(scope.thread, 'TaskStateEntered', { stateEnteredEventDetails: { name, input: stringify(raw) } });
+  if (!resume) run.history.add(scope.thread, 'TaskStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
   const language = languageOf(state, scope);
   const parsed = parseResource(state.Resource);
   const callback = (parsed.kind === 'integration' || parsed.kind === 'aws-sdk') && parsed.pattern === 'waitForTaskToken';
@@ -71,7 +71,7 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
       const { output, assigned } = pendingOutput instanceof Promise ? await pendingOutput : pendingOutput;
       const assignedVariables = commitAssignments(scope, assigned);
       run.history.add(scope.thread, 'TaskStateExited', {
-        stateExitedEventDetails: { name, output: stringify(output), ...(assignedVariables ? { assignedVariables } : {}) },
+        stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
       });
       return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
     } catch (thrown) {
@@ -102,7 +102,7 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
       const { output, assigned } = await catcherOutput(catcher, language, name, raw, error.toErrorOutput(), scope, context);
       const assignedVariables = commitAssignments(scope, assigned);
       run.history.add(scope.thread, 'TaskStateExited', {
-        stateExitedEventDetails: { name, output: stringify(output), ...(assignedVariables ? { assignedVariables } : {}) },
+        stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
       });
       return { kind: 'next', next: catcher.Next, output };
     }
@@ -147,7 +147,7 @@ async function attemptTask(
         {
           lambdaFunctionScheduledEventDetails: {
             resource: state.Resource,
-            input: stringify(input),
+            input: historyText(input),
             ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
           },
         },
@@ -163,7 +163,7 @@ async function attemptTask(
             resourceType,
             resource,
             region: run.options.region,
-            parameters: stringify(input),
+            parameters: historyText(input),
             ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
             ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
           },
@@ -231,7 +231,7 @@ async function attemptTask(
       if (!o.taskToken) return response;
       if (isCompletedCallback(response)) return response.output;
       run.history.add(scope.thread, 'TaskSubmitted', {
-        taskSubmittedEventDetails: { resourceType, resource, output: stringify(response) },
+        taskSubmittedEventDetails: { resourceType, resource, output: historyText(response) },
       });
     }
     armHeartbeat();
@@ -280,10 +280,10 @@ async function attemptTask(
     });
     ok = true;
     if (lambdaArn) {
-      run.history.add(scope.thread, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: stringify(result) } });
+      run.history.add(scope.thread, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: historyText(result) } });
     } else {
       run.history.add(scope.thread, 'TaskSucceeded', {
-        taskSucceededEventDetails: { resourceType, resource, output: stringify(result) },
+        taskSucceededEventDetails: { resourceType, resource, output: historyText(result) },
       });
     }
     return result;

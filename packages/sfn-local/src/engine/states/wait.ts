@@ -3,7 +3,7 @@ import { runtimeError } from '../../errors.js';
 import { applyInputPath, applyOutputPath, evaluateJsonata, evaluatePayloadTemplate, queryPath } from '../../evaluation/index.js';
 import { commitAssignments } from '../io.js';
 import type { StateHandler } from '../scope.js';
-import { ABORTED, contextFor, evaluationScope, jsonataBindings, languageOf, stringify } from '../scope.js';
+import { ABORTED, contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
 
 /** AWS rejects waits beyond 2^31 seconds at run time ("Wait state delay is too long"). */
 const MAX_WAIT_SECONDS = 2 ** 31 - 1;
@@ -11,7 +11,7 @@ const MAX_WAIT_SECONDS = 2 ** 31 - 1;
 /** A Wait state: sleeps on the execution's clock (virtual time: the clock simply jumps). */
 export const executeWait: StateHandler<WaitState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'WaitStateEntered', { stateEnteredEventDetails: { name, input: stringify(raw) } });
+  run.history.add(scope.thread, 'WaitStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
   const context = contextFor(scope, name, run.clock.now());
   const s = state as {
     Seconds?: number | string;
@@ -75,7 +75,7 @@ export const executeWait: StateHandler<WaitState> = async (name, state, raw, sco
   }
   const assignedVariables = commitAssignments(scope, assigned);
   run.history.add(scope.thread, 'WaitStateExited', {
-    stateExitedEventDetails: { name, output: stringify(output), ...(assignedVariables ? { assignedVariables } : {}) },
+    stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
   });
   return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
 };
