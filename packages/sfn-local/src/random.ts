@@ -15,11 +15,17 @@ export function seededRandom(seed: number): Random {
   };
 }
 
-/** A v4-shaped UUID from a Random, so ids are reproducible under a seed. */
+/** A v4-shaped UUID from a Random, so ids are reproducible under a seed (32 draws, one per hex digit). */
 export function randomUuid(random: Random): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = ((parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  const s = hex.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  let s = '';
+  for (let i = 0; i < 32; i++) {
+    const digit = Math.floor(random() * 16);
+    // The version nibble is 4 and the variant nibble 8..b (the draws are still taken, so ids stay the same).
+    const value = i === 12 ? 4 : i === 16 ? (digit & 0x3) | 0x8 : digit;
+    if (i === 8 || i === 12 || i === 16 || i === 20) s += '-';
+    s += HEX[value];
+  }
+  return s;
 }
+
+const HEX = '0123456789abcdef';

@@ -26,7 +26,7 @@ export async function runBlock(
   let data = resume ? resume.input : input;
   let waiting = resume?.waitingForCallback;
   for (;;) {
-    throwIfAborted(scope.signal);
+    throwIfAborted(scope.cancel);
     const state = block.States[name];
     if (!state) throw runtimeError(name, `The state '${name}' does not exist.`);
     scope.run.transitions++;

@@ -6,6 +6,7 @@ import { HistoryWriter } from './history-writer.js';
 import type { Run, Scope } from './scope.js';
 import { ABORTED, Aborted, historyText } from './scope.js';
 import { VariableScope } from './variables.js';
+import { Cancellation } from './cancellation.js';
 
 class ExecutionTimeout extends Error {}
 
@@ -16,7 +17,7 @@ class ExecutionTimeout extends Error {}
  */
 export function runExecution(options: ExecutionOptions): ExecutionHandle {
   const { clock, definition } = options;
-  const stop = new AbortController();
+  const stop = new Cancellation();
   const history = new HistoryWriter(options.onEvent, () => clock.now(), options.resume?.lastEventId ?? 0);
   const run: Run = {
     options,
@@ -49,7 +50,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
   const scope: Scope = {
     run,
     vars,
-    signal: stop.signal,
+    cancel: stop,
     language: definition.QueryLanguage ?? 'JSONPath',
     thread,
     topLevel: true,

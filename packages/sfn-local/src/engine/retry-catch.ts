@@ -3,6 +3,7 @@ import type { ContextObject } from '../context-object.js';
 import { toStatesError } from '../errors.js';
 import type { HistoryEventType } from '../history.js';
 import { DEFAULT_MAX_ATTEMPTS, findCatcher, findRetrier, retryDelayMs } from './errors-matching.js';
+import { sleepUnlessCancelled } from './cancellation.js';
 import { catcherOutput, commitAssignments } from './io.js';
 import type { Scope, StateOutcome } from './scope.js';
 import { ABORTED, Aborted, historyText } from './scope.js';
@@ -29,14 +30,14 @@ export async function withRetryAndCatch(
     try {
       return await attempt(n, delay);
     } catch (thrown) {
-      if (thrown instanceof Aborted || scope.signal.aborted) throw thrown instanceof Aborted ? thrown : ABORTED;
+      if (thrown instanceof Aborted || scope.cancel.aborted) throw thrown instanceof Aborted ? thrown : ABORTED;
       const error = toStatesError(thrown);
       const r = findRetrier(state.Retry, error);
       if (r >= 0 && counts[r]! < (state.Retry![r]!.MaxAttempts ?? DEFAULT_MAX_ATTEMPTS)) {
         counts[r]!++;
         delay = retryDelayMs(state.Retry![r]!, counts[r]!, run.random);
         run.transitions++;
-        await run.clock.sleep(delay, scope.signal).catch(() => {
+        await sleepUnlessCancelled(run.clock, delay, scope.cancel).catch(() => {
           throw ABORTED;
         });
         n++;

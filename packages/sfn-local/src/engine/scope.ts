@@ -9,6 +9,7 @@ import type { CallbackRegistry } from './callbacks.js';
 import type { Checkpoint, ExecutionOptions } from './execution-types.js';
 import type { EventThread, HistoryWriter } from './history-writer.js';
 import type { VariableScope } from './variables.js';
+import type { Cancellation } from './cancellation.js';
 
 /** What every state of one execution shares. */
 export interface Run {
@@ -31,7 +32,8 @@ export interface Run {
 export interface Scope {
   run: Run;
   vars: VariableScope;
-  signal: AbortSignal;
+  /** Aborted by StopExecution, a failed sibling branch or the execution's timeout. */
+  cancel: Cancellation;
   /** The machine's query language: states inherit it (nested blocks too). */
   language: QueryLanguage;
   thread: EventThread;
@@ -91,8 +93,8 @@ export class Aborted extends Error {
   override readonly name = 'Aborted';
 }
 
-export function throwIfAborted(signal: AbortSignal): void {
-  if (signal.aborted) throw new Aborted('aborted');
+export function throwIfAborted(cancel: Cancellation): void {
+  if (cancel.aborted) throw ABORTED;
 }
 
 /**

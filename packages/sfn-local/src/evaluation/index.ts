@@ -11,4 +11,4 @@ export { evaluateIntrinsic, isIntrinsicCall } from './intrinsic.js';
 export { evaluateChoiceRule } from './choice-rule.js';
 export { evaluateJsonata, isJsonataExpression, JSONATA_LIMITS, type JsonataBindings } from './jsonata.js';
 export { parseTimestamp, compareInstants, isTimestamp, type Instant } from './timestamp.js';
-export { deepClone, jsonEquals, isJsonObject } from './json.js';
+export { deepClone, jsonEquals, isJsonObject, jsonRoundTrip } from './json.js';

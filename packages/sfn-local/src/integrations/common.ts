@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '@saga/asl';
 import { runtimeError, StatesError } from '../errors.js';
+import { jsonRoundTrip } from '../evaluation/json.js';
 import type { TaskInvocation } from './types.js';
 
 export type JsonObject = { [key: string]: JsonValue };
@@ -138,6 +139,5 @@ export function mapServiceError(thrown: unknown, prefix: string, fallback: strin
 
 /** A JSON copy of `value` (undefined becomes null); throws what JSON.stringify throws. */
 export function toJson(value: unknown): JsonValue {
-  const text = JSON.stringify(value);
-  return text === undefined ? null : (JSON.parse(text) as JsonValue);
+  return jsonRoundTrip(value);
 }

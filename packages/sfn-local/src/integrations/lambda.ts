@@ -290,7 +290,7 @@ async function runHandler(
     };
     // The handler gets its own copy (as Lambda's JSON transport gives it): mutating the event never
     // touches the execution's data. Abandoned on abort (by the engine itself when it says so).
-    const copy = JSON.parse(JSON.stringify(event)) as JsonValue;
+    const copy = toJson(event);
     raw = invocation.abandonedByCaller
       ? await handler(copy, context)
       : await underSignal(signalOf(), () => handler(copy, context));

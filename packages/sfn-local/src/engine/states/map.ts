@@ -68,9 +68,7 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
     run.history.add(scope.thread, 'MapStateStarted', { mapStateStartedEventDetails: { length: items.length } });
     const list = items;
     const results = new Array<JsonValue>(list.length);
-    const abort = new AbortController();
-    const onParentAbort = () => abort.abort(ABORTED);
-    scope.signal.addEventListener('abort', onParentAbort, { once: true });
+    const { cancellation: abort, detach } = scope.cancel.child();
     let failures = 0;
     let failure: StatesError | undefined;
     let next = 0;
@@ -80,11 +78,11 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
       (!tolerant && failures > 0);
 
     const worker = async () => {
-      while (next < list.length && failure === undefined && !abort.signal.aborted) {
+      while (next < list.length && failure === undefined && !abort.aborted) {
         const index = next++;
         const item = list[index]!;
         const thread = { last: scope.thread.last };
-        const child: Scope = { run, vars: scope.vars.child(), signal: abort.signal, language: scope.language, thread, topLevel: false };
+        const child: Scope = { run, vars: scope.vars.child(), cancel: abort, language: scope.language, thread, topLevel: false };
         const details = { name, index };
         run.history.add(thread, 'MapIterationStarted', { mapIterationStartedEventDetails: details });
         try {
@@ -119,9 +117,9 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
     try {
       await Promise.all(Array.from({ length: Math.max(1, Math.min(maxConcurrency, list.length)) }, worker));
     } finally {
-      scope.signal.removeEventListener('abort', onParentAbort);
+      detach();
     }
-    if (scope.signal.aborted) {
+    if (scope.cancel.aborted) {
       run.history.add(scope.thread, 'MapStateAborted', {});
       throw ABORTED;
     }
@@ -160,8 +158,8 @@ async function callResource(name: string, resource: string, input: JsonValue, sc
     stateName: name,
     attempt: 0,
     execution: run.identity,
-    signal: scope.signal,
-    sleep: (ms) => run.clock.idleSleep(ms, scope.signal),
+    signal: scope.cancel.signal,
+    sleep: (ms) => run.clock.idleSleep(ms, scope.cancel.signal),
     now: () => run.clock.now(),
   });
   if (!pending) throw runtimeError(name, `No integration handles the resource '${resource}'.`);

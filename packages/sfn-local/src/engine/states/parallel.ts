@@ -48,19 +48,17 @@ export async function runConcurrently(
   parent: Scope,
   limit: number,
 ): Promise<JsonValue[]> {
-  const abort = new AbortController();
-  const onParentAbort = () => abort.abort(ABORTED);
-  parent.signal.addEventListener('abort', onParentAbort, { once: true });
+  const { cancellation: abort, detach } = parent.cancel.child();
   const results = new Array<JsonValue>(blocks.length);
   let failure: unknown;
   let next = 0;
   const worker = async () => {
-    while (next < blocks.length && failure === undefined && !abort.signal.aborted) {
+    while (next < blocks.length && failure === undefined && !abort.aborted) {
       const i = next++;
       const child: Scope = {
         run: parent.run,
         vars: parent.vars.child(),
-        signal: abort.signal,
+        cancel: abort,
         language: parent.language,
         thread: { last: parent.thread.last },
         topLevel: false,
@@ -79,9 +77,9 @@ export async function runConcurrently(
     const workers = Math.max(1, Math.min(limit, blocks.length));
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
-    parent.signal.removeEventListener('abort', onParentAbort);
+    detach();
   }
-  if (parent.signal.aborted) throw ABORTED;
+  if (parent.cancel.aborted) throw ABORTED;
   if (failure !== undefined) throw failure;
   return results;
 }

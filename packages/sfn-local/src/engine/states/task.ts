@@ -5,6 +5,7 @@ import { parseResource } from '../../integrations/resource.js';
 import type { ParsedResource, TaskInvocation } from '../../integrations/types.js';
 import { isCompletedCallback } from '../../integrations/types.js';
 import { randomUuid } from '../../random.js';
+import { sleepUnlessCancelled } from '../cancellation.js';
 import type { Checkpoint } from '../execution-types.js';
 import { findCatcher, findRetrier, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '../errors-matching.js';
 import { catcherOutput, commitAssignments, effectiveInput, stateOutput } from '../io.js';
@@ -30,9 +31,9 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
   const enteredTime = resume?.enteredTime ?? run.clock.now();
   if (!resume) run.history.add(scope.thread, 'TaskStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
   const language = languageOf(state, scope);
-  const parsed = parseResource(state.Resource);
-  const callback = (parsed.kind === 'integration' || parsed.kind === 'aws-sdk') && parsed.pattern === 'waitForTaskToken';
-  const retryCounts = resume?.retryCounts ?? new Array<number>(state.Retry?.length ?? 0).fill(0);
+  const plan = planOf(state);
+  const { callback } = plan;
+  const retryCounts = resume?.retryCounts ?? (plan.retriers === 0 ? NO_RETRIES : new Array<number>(plan.retriers).fill(0));
   let attempt = resume?.attempt ?? 0;
   let retryDelay: number | undefined;
   let resuming: Waiting | undefined = resume;
@@ -45,7 +46,7 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
       if (resuming) {
         const r = resuming;
         resuming = undefined;
-        result = await attemptTask(name, state, parsed, r.effectiveInput, scope, {
+        result = await attemptTask(name, state, plan, r.effectiveInput, scope, {
           attempt,
           taskToken: r.taskToken,
           resumed: r,
@@ -56,16 +57,19 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
       } else {
         const pendingInput = effectiveInput(state, name, raw, scope, context);
         const input = pendingInput instanceof Promise ? await pendingInput : pendingInput;
-        const timeouts = staticTimeouts(state) ?? (await resolveTimeouts(state, name, raw, scope, context));
-        result = await attemptTask(name, state, parsed, input, scope, {
-          attempt,
-          ...(taskToken ? { taskToken } : {}),
-          ...timeouts,
-          ...(retryDelay !== undefined ? { retryDelay } : {}),
-          enteredTime,
-          rawInput: raw,
-          retryCounts,
-        });
+        const timeouts = plan.timeouts ?? (await resolveTimeouts(state, name, raw, scope, context));
+        result =
+          !taskToken && timeouts === NO_TIMEOUTS
+            ? await attemptPlain(name, state, plan, input, scope, attempt, retryDelay)
+            : await attemptTask(name, state, plan, input, scope, {
+                attempt,
+                ...(taskToken ? { taskToken } : {}),
+                ...timeouts,
+                ...(retryDelay !== undefined ? { retryDelay } : {}),
+                enteredTime,
+                rawInput: raw,
+                retryCounts,
+              });
       }
       const pendingOutput = stateOutput(state, name, raw, result, scope, context);
       const { output, assigned } = pendingOutput instanceof Promise ? await pendingOutput : pendingOutput;
@@ -75,7 +79,7 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
       });
       return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
     } catch (thrown) {
-      if (thrown instanceof Aborted || scope.signal.aborted) {
+      if (thrown instanceof Aborted || scope.cancel.aborted) {
         run.history.add(scope.thread, 'TaskStateAborted', {});
         throw ABORTED;
       }
@@ -88,7 +92,7 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
           retryDelay = retryDelayMs(retrier, retryCounts[r]!, run.random);
           run.transitions++;
           try {
-            await run.clock.sleep(retryDelay, scope.signal);
+            await sleepUnlessCancelled(run.clock, retryDelay, scope.cancel);
           } catch {
             run.history.add(scope.thread, 'TaskStateAborted', {});
             throw ABORTED;
@@ -122,57 +126,234 @@ interface AttemptOptions {
   retryCounts: number[];
 }
 
+/**
+ * What a Task state's definition fixes, worked out once per state (not per execution): the parsed
+ * resource, the names its events carry, and its timeouts when they are plain numbers.
+ */
+interface TaskPlan {
+  parsed: ParsedResource;
+  /** A `.waitForTaskToken` resource. */
+  callback: boolean;
+  /** A legacy function ARN: its events are LambdaFunction*, not Task*. */
+  lambdaArn: boolean;
+  resourceType: string;
+  resource: string;
+  /** undefined when a timeout comes from a path or an expression (resolved per attempt). */
+  timeouts: Timeouts | undefined;
+  retriers: number;
+}
+
+interface Timeouts {
+  timeoutSeconds?: number;
+  heartbeatSeconds?: number;
+}
+
+const plans = new WeakMap<TaskState, TaskPlan>();
+const NO_RETRIES: number[] = [];
+
+function planOf(state: TaskState): TaskPlan {
+  let plan = plans.get(state);
+  if (!plan) {
+    const parsed = parseResource(state.Resource);
+    plan = {
+      parsed,
+      callback: (parsed.kind === 'integration' || parsed.kind === 'aws-sdk') && parsed.pattern === 'waitForTaskToken',
+      lambdaArn: parsed.kind === 'lambda-function',
+      ...eventResource(parsed, state.Resource),
+      timeouts: staticTimeouts(state),
+      retriers: state.Retry?.length ?? 0,
+    };
+    plans.set(state, plan);
+  }
+  return plan;
+}
+
+/** LambdaFunctionScheduled + LambdaFunctionStarted, or TaskScheduled + TaskStarted. */
+function recordScheduled(
+  scope: Scope,
+  state: TaskState,
+  plan: TaskPlan,
+  input: JsonValue,
+  timeoutSeconds: number | undefined,
+  heartbeatSeconds: number | undefined,
+  retryDelay: number | undefined,
+): void {
+  const { run } = scope;
+  const extra = retryDelay !== undefined ? { retryDelayMs: retryDelay } : undefined;
+  if (plan.lambdaArn) {
+    run.history.add(
+      scope.thread,
+      'LambdaFunctionScheduled',
+      {
+        lambdaFunctionScheduledEventDetails: {
+          resource: state.Resource,
+          input: historyText(input),
+          ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
+        },
+      },
+      extra,
+    );
+    run.history.add(scope.thread, 'LambdaFunctionStarted', {});
+  } else {
+    const { resourceType, resource } = plan;
+    run.history.add(
+      scope.thread,
+      'TaskScheduled',
+      {
+        taskScheduledEventDetails: {
+          resourceType,
+          resource,
+          region: run.options.region,
+          parameters: historyText(input),
+          ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
+          ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
+        },
+      },
+      extra,
+    );
+    run.history.add(scope.thread, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
+  }
+}
+
+/** LambdaFunctionSucceeded or TaskSucceeded. */
+function recordSucceeded(scope: Scope, plan: TaskPlan, result: JsonValue): void {
+  if (plan.lambdaArn) {
+    scope.run.history.add(scope.thread, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: historyText(result) } });
+  } else {
+    const { resourceType, resource } = plan;
+    scope.run.history.add(scope.thread, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output: historyText(result) } });
+  }
+}
+
+/** LambdaFunction(TimedOut|Failed) or Task(TimedOut|Failed); returns the error to throw. */
+function recordFailed(scope: Scope, plan: TaskPlan, thrown: unknown): StatesError {
+  const { history } = scope.run;
+  const timedOut = thrown instanceof TaskTimeout;
+  const error = timedOut ? thrown : toStatesError(thrown);
+  const details = { ...(error.name ? { error: error.name } : {}), ...(error.cause !== undefined ? { cause: error.cause } : {}) };
+  const { resourceType, resource } = plan;
+  if (timedOut) {
+    if (plan.lambdaArn) history.add(scope.thread, 'LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: details });
+    else history.add(scope.thread, 'TaskTimedOut', { taskTimedOutEventDetails: { resourceType, resource, ...details } });
+  } else if (plan.lambdaArn) {
+    history.add(scope.thread, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: details });
+  } else {
+    history.add(scope.thread, 'TaskFailed', { taskFailedEventDetails: { resourceType, resource, ...details } });
+  }
+  return error;
+}
+
+/**
+ * The invocation an integration gets. A class, so its accessors and methods live on the prototype
+ * rather than being closures made for every attempt. Its `signal` (an AbortController) is created
+ * on first read: most integrations never read it.
+ */
+class AttemptInvocation implements TaskInvocation {
+  readonly abandonedByCaller = true;
+  taskToken?: string;
+  private controller: AbortController | undefined;
+
+  constructor(
+    readonly resource: string,
+    readonly parsed: ParsedResource,
+    readonly input: JsonValue,
+    readonly stateName: string,
+    readonly attempt: number,
+    readonly execution: TaskInvocation['execution'],
+    private readonly clock: Scope['run']['clock'],
+  ) {}
+
+  get signal(): AbortSignal {
+    return (this.controller ??= new AbortController()).signal;
+  }
+
+  /** Stops the work behind a failed or interrupted attempt (only if it took the signal). */
+  abandon(): void {
+    this.controller?.abort(ABORTED);
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.clock.idleSleep(ms, this.signal);
+  }
+
+  now(): number {
+    return this.clock.now();
+  }
+}
+
+function invocationFor(name: string, state: TaskState, plan: TaskPlan, input: JsonValue, scope: Scope, attempt: number): AttemptInvocation {
+  const { run } = scope;
+  return new AttemptInvocation(state.Resource, plan.parsed, input, name, attempt, run.identity, run.clock);
+}
+
+/**
+ * The common attempt: no task token and no timeouts, so only a stop (StopExecution, a failed
+ * sibling) can interrupt it. Same events and semantics as {@link attemptTask}, fewer allocations.
+ */
+async function attemptPlain(
+  name: string,
+  state: TaskState,
+  plan: TaskPlan,
+  input: JsonValue,
+  scope: Scope,
+  attempt: number,
+  retryDelay: number | undefined,
+): Promise<JsonValue> {
+  recordScheduled(scope, state, plan, input, undefined, undefined, retryDelay);
+  const invocation = invocationFor(name, state, plan, input, scope, attempt);
+  let result: JsonValue;
+  try {
+    const pending = scope.run.resolve(invocation);
+    if (!pending) throw runtimeError(name, `No integration handles the resource '${state.Resource}'.`);
+    result = await untilSettledOrCancelled(pending, scope);
+  } catch (thrown) {
+    invocation.abandon();
+    if (scope.cancel.aborted) throw ABORTED;
+    throw recordFailed(scope, plan, thrown);
+  }
+  recordSucceeded(scope, plan, result);
+  return result;
+}
+
+/** The work's result, with the clock held while it is in flight; rejects with ABORTED on a stop. */
+function untilSettledOrCancelled(pending: Promise<JsonValue>, scope: Scope): Promise<JsonValue> {
+  const release = scope.run.clock.hold();
+  return new Promise<JsonValue>((resolve, reject) => {
+    const stopListening = scope.cancel.onAbort((reason) => {
+      release();
+      reject(reason);
+    });
+    pending.then(
+      (value) => {
+        stopListening();
+        release();
+        resolve(value);
+      },
+      (error: unknown) => {
+        stopListening();
+        release();
+        reject(error);
+      },
+    );
+  });
+}
+
 /** One attempt: schedule, invoke, wait for the token if a callback, each bounded by its timers. */
 async function attemptTask(
   name: string,
   state: TaskState,
-  parsed: ParsedResource,
+  plan: TaskPlan,
   input: JsonValue,
   scope: Scope,
   o: AttemptOptions,
 ): Promise<JsonValue> {
   const { run } = scope;
   const { clock } = run;
-  const lambdaArn = parsed.kind === 'lambda-function';
-  const { resourceType, resource } = eventResource(parsed, state.Resource);
+  const { resourceType, resource } = plan;
   const timeoutSeconds = o.resumed ? undefined : o.timeoutSeconds;
   const heartbeatSeconds = o.resumed ? o.resumed.heartbeatSeconds : o.heartbeatSeconds;
-  const extra = o.retryDelay !== undefined ? { retryDelayMs: o.retryDelay } : undefined;
 
-  if (!o.resumed) {
-    if (lambdaArn) {
-      run.history.add(
-        scope.thread,
-        'LambdaFunctionScheduled',
-        {
-          lambdaFunctionScheduledEventDetails: {
-            resource: state.Resource,
-            input: historyText(input),
-            ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
-          },
-        },
-        extra,
-      );
-      run.history.add(scope.thread, 'LambdaFunctionStarted', {});
-    } else {
-      run.history.add(
-        scope.thread,
-        'TaskScheduled',
-        {
-          taskScheduledEventDetails: {
-            resourceType,
-            resource,
-            region: run.options.region,
-            parameters: historyText(input),
-            ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
-            ...(heartbeatSeconds !== undefined ? { heartbeatInSeconds: heartbeatSeconds } : {}),
-          },
-        },
-        extra,
-      );
-      run.history.add(scope.thread, 'TaskStarted', { taskStartedEventDetails: { resourceType, resource } });
-    }
-  }
+  if (!o.resumed) recordScheduled(scope, state, plan, input, timeoutSeconds, heartbeatSeconds, o.retryDelay);
 
   // One interruption ends the attempt early: TimeoutSeconds from the start, HeartbeatSeconds
   // between heartbeats of a callback, or the parent aborting (StopExecution, a failed sibling).
@@ -182,8 +363,7 @@ async function attemptTask(
     if (interrupt) interrupt(reason);
     else pendingInterruption ??= reason;
   };
-  const onParentAbort = () => interruptWith(ABORTED);
-  scope.signal.addEventListener('abort', onParentAbort, { once: true });
+  const stopListening = scope.cancel.onAbort(() => interruptWith(ABORTED));
   const timeoutAt = o.resumed?.timeoutAt ?? (timeoutSeconds !== undefined ? clock.now() + timeoutSeconds * 1000 : undefined);
   const cancelTimeout =
     timeoutAt !== undefined ? clock.schedule(Math.max(0, timeoutAt - clock.now()), () => interruptWith(new TaskTimeout(false))) : undefined;
@@ -203,25 +383,8 @@ async function attemptTask(
     tokenAnswer.catch(() => undefined);
   }
 
-  // The signal the integration sees, created on first read (most never read it); aborted only
-  // when the attempt is interrupted or fails.
-  let abort: AbortController | undefined;
-  const signal = () => (abort ??= new AbortController()).signal;
-  const invocation: TaskInvocation = {
-    resource: state.Resource,
-    parsed,
-    input,
-    stateName: name,
-    attempt: o.attempt,
-    execution: run.identity,
-    ...(o.taskToken ? { taskToken: o.taskToken } : {}),
-    get signal() {
-      return signal();
-    },
-    abandonedByCaller: true,
-    sleep: (ms) => clock.idleSleep(ms, signal()),
-    now: () => clock.now(),
-  };
+  const invocation = invocationFor(name, state, plan, input, scope, o.attempt);
+  if (o.taskToken) invocation.taskToken = o.taskToken;
 
   const work = async (): Promise<JsonValue> => {
     if (!o.resumed) {
@@ -279,41 +442,25 @@ async function attemptTask(
       );
     });
     ok = true;
-    if (lambdaArn) {
-      run.history.add(scope.thread, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: historyText(result) } });
-    } else {
-      run.history.add(scope.thread, 'TaskSucceeded', {
-        taskSucceededEventDetails: { resourceType, resource, output: historyText(result) },
-      });
-    }
+    recordSucceeded(scope, plan, result);
     return result;
   } catch (thrown) {
-    if (scope.signal.aborted) throw ABORTED;
-    const error = thrown instanceof TaskTimeout ? thrown : toStatesError(thrown);
-    const details = { ...(error.name ? { error: error.name } : {}), ...(error.cause !== undefined ? { cause: error.cause } : {}) };
-    if (thrown instanceof TaskTimeout) {
-      if (lambdaArn) run.history.add(scope.thread, 'LambdaFunctionTimedOut', { lambdaFunctionTimedOutEventDetails: details });
-      else run.history.add(scope.thread, 'TaskTimedOut', { taskTimedOutEventDetails: { resourceType, resource, ...details } });
-    } else if (lambdaArn) {
-      run.history.add(scope.thread, 'LambdaFunctionFailed', { lambdaFunctionFailedEventDetails: details });
-    } else {
-      run.history.add(scope.thread, 'TaskFailed', { taskFailedEventDetails: { resourceType, resource, ...details } });
-    }
-    throw error;
+    if (scope.cancel.aborted) throw ABORTED;
+    throw recordFailed(scope, plan, thrown);
   } finally {
     // An interrupted or failed attempt cancels the work behind it; its timers and token end either way.
-    if (!ok) abort?.abort(ABORTED);
+    if (!ok) invocation.abandon();
     cancelTimeout?.();
     cancelHeartbeat?.();
     unregister?.();
-    scope.signal.removeEventListener('abort', onParentAbort);
+    stopListening();
   }
 }
 
-const NO_TIMEOUTS = Object.freeze({});
+const NO_TIMEOUTS: Timeouts = Object.freeze({});
 
 /** The timeouts when both are absent or plain numbers (the common case), without a promise. */
-function staticTimeouts(state: TaskState): { timeoutSeconds?: number; heartbeatSeconds?: number } | undefined {
+function staticTimeouts(state: TaskState): Timeouts | undefined {
   const s = state as { TimeoutSeconds?: unknown; HeartbeatSeconds?: unknown; TimeoutSecondsPath?: unknown; HeartbeatSecondsPath?: unknown };
   if (s.TimeoutSecondsPath !== undefined || s.HeartbeatSecondsPath !== undefined) return undefined;
   const t = s.TimeoutSeconds;
@@ -330,7 +477,7 @@ async function resolveTimeouts(
   raw: JsonValue,
   scope: Scope,
   context: ReturnType<typeof contextFor>,
-): Promise<{ timeoutSeconds?: number; heartbeatSeconds?: number }> {
+): Promise<Timeouts> {
   const s = state as {
     TimeoutSeconds?: number | string;
     TimeoutSecondsPath?: string;
@@ -352,6 +499,7 @@ async function resolveTimeouts(
   };
   const timeoutSeconds = await resolveOne(s.TimeoutSeconds, s.TimeoutSecondsPath, 'TimeoutSeconds');
   const heartbeatSeconds = await resolveOne(s.HeartbeatSeconds, s.HeartbeatSecondsPath, 'HeartbeatSeconds');
+  if (timeoutSeconds === undefined && heartbeatSeconds === undefined) return NO_TIMEOUTS;
   return {
     ...(timeoutSeconds !== undefined ? { timeoutSeconds } : {}),
     ...(heartbeatSeconds !== undefined ? { heartbeatSeconds } : {}),

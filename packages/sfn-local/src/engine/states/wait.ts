@@ -1,6 +1,7 @@
 import type { JsonValue, WaitState } from '@saga/asl';
 import { runtimeError } from '../../errors.js';
 import { applyInputPath, applyOutputPath, evaluateJsonata, evaluatePayloadTemplate, queryPath } from '../../evaluation/index.js';
+import { sleepUnlessCancelled } from '../cancellation.js';
 import { commitAssignments } from '../io.js';
 import type { StateHandler } from '../scope.js';
 import { ABORTED, contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
@@ -58,7 +59,7 @@ export const executeWait: StateHandler<WaitState> = async (name, state, raw, sco
   if (delayMs / 1000 > MAX_WAIT_SECONDS) throw runtimeError(name, 'Wait state delay is too long.');
 
   try {
-    await run.clock.sleep(delayMs, scope.signal);
+    await sleepUnlessCancelled(run.clock, delayMs, scope.cancel);
   } catch {
     run.history.add(scope.thread, 'WaitStateAborted', {});
     throw ABORTED;
