@@ -274,20 +274,7 @@ async function runHandler(
   try {
     // An in-process handler is at hand; a file handler is imported once (abandoned if aborted).
     const handler = reg.handler ?? (await underSignal(signalOf(), () => registry.handlerOf(reg)));
-    const deadline = invocation.now() + reg.timeoutMs;
-    const context: LambdaContext = {
-      functionName: reg.name,
-      functionVersion: version,
-      invokedFunctionArn: functionArn,
-      awsRequestId: requestId,
-      getRemainingTimeInMillis: () => Math.max(0, deadline - invocation.now()),
-      // Created on first read: most handlers never look at it.
-      get signal() {
-        return signalOf();
-      },
-      sleep: (ms) => invocation.sleep(ms),
-      invocation,
-    };
+    const context = new InvocationContext(reg, version, functionArn, requestId, invocation, signalOf);
     // The handler gets its own copy (as Lambda's JSON transport gives it): mutating the event never
     // touches the execution's data. Abandoned on abort (by the engine itself when it says so).
     const copy = toJson(event);
@@ -303,6 +290,40 @@ async function runHandler(
   } catch (e) {
     const detail = e instanceof Error ? e.message : String(e);
     throw lambdaFunctionError('Runtime.MarshalError', `Unable to marshal response: ${detail}`);
+  }
+}
+
+/**
+ * The handler's context. A class: an object literal with a getter costs a hidden class per
+ * invocation, which the garbage collector pays for many times over.
+ */
+class InvocationContext implements LambdaContext {
+  readonly functionName: string;
+  readonly #deadline: number;
+
+  constructor(
+    reg: Registration,
+    readonly functionVersion: string,
+    readonly invokedFunctionArn: string,
+    readonly awsRequestId: string,
+    readonly invocation: TaskInvocation,
+    private readonly signalOf: () => AbortSignal,
+  ) {
+    this.functionName = reg.name;
+    this.#deadline = invocation.now() + reg.timeoutMs;
+  }
+
+  getRemainingTimeInMillis(): number {
+    return Math.max(0, this.#deadline - this.invocation.now());
+  }
+
+  /** Created on first read: most handlers never look at it. */
+  get signal(): AbortSignal {
+    return this.signalOf();
+  }
+
+  sleep(ms: number): Promise<void> {
+    return this.invocation.sleep(ms);
   }
 }
 
