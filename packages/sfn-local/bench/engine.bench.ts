@@ -171,6 +171,25 @@ async function buildOurs(): Promise<string> {
   return outfile;
 }
 
+/**
+ * Why a run's figures do not count (the saga did not do what it should), or undefined: a fast
+ * engine that fails the saga must not read as a MET budget.
+ */
+function invalidRun(m: string, r: Json): string | undefined {
+  if (r.error) return undefined;
+  if (m === 'throughput' && (r.cold?.failures || r.warm?.failures)) {
+    return `${r.cold.failures + r.warm.failures} executions did not succeed${r.cold.firstFailure ? `, e.g. ${JSON.stringify(r.cold.firstFailure)}` : ''}`;
+  }
+  if (m === 'rss' && r.succeeded !== undefined && r.succeeded !== r.inFlight) {
+    return `${r.succeeded}/${r.inFlight} succeeded (all in flight: ${r.allInFlight}, gated ${r.gated})`;
+  }
+  if (m === 'failure' && r.outcome && !(r.outcome.status === 'FAILED' && r.outcome.error === 'OrderFulfillmentFailed')) {
+    return `unexpected outcome ${JSON.stringify(r.outcome)}`;
+  }
+  if (m === 'failure' && r.calls && r.calls.BookShipment !== 6) return `BookShipment called ${r.calls.BookShipment} times, expected 6`;
+  return undefined;
+}
+
 function lastLines(text: string, n: number): string {
   return text.split('\n').filter(Boolean).slice(-n).join(' | ');
 }
@@ -454,9 +473,12 @@ async function main(): Promise<void> {
     });
     const peerRaw = peerLabel ? results[peerMeasurement]?.[peerLabel] : undefined;
     const needsPeer = budget.includes('peer');
+    const broken = labels.some((l) => results[m]?.[l] && invalidRun(m, results[m]![l]!));
     const v = !ok
       ? ''
-      : needsPeer && typeof peerVal !== 'number'
+      : broken
+        ? 'INVALID (see notes)'
+        : needsPeer && typeof peerVal !== 'number'
         ? 'n/a (no peer)'
         : verdict(oursVals, (x) => ok(x, typeof peerVal === 'number' ? peerVal : undefined));
     const peerShown = peerCell(peerMeasurement, show, pick);
@@ -498,18 +520,17 @@ async function main(): Promise<void> {
 
   // Notes: anything that did not run as planned.
   const notes: string[] = [];
+  for (const [m, byLabel] of Object.entries(results)) {
+    for (const [label, r] of Object.entries(byLabel)) {
+      const reason = invalidRun(m, r);
+      if (reason) notes.push(`${m} / ${label}: INVALID, ${reason}`);
+    }
+  }
   if (oursUnavailable) notes.push(`ours unavailable: ${oursUnavailable}`);
   if (peerUnavailable) notes.push(`peer unavailable: ${peerUnavailable} (ratios need the peer)`);
   for (const [m, byLabel] of Object.entries(results)) {
     for (const [label, r] of Object.entries(byLabel)) {
       if (r.error) notes.push(`${m} / ${label}: ${r.error}`);
-      if (r.cold?.failures || r.warm?.failures)
-        notes.push(`${m} / ${label}: ${r.cold.failures + r.warm.failures} executions did not succeed${r.cold.firstFailure ? `, e.g. ${JSON.stringify(r.cold.firstFailure)}` : ''}`);
-      if (m === 'rss' && r.succeeded !== undefined && r.succeeded !== r.inFlight)
-        notes.push(`rss / ${label}: ${r.succeeded}/${r.inFlight} succeeded (all in flight: ${r.allInFlight}, gated ${r.gated})`);
-      if (m === 'failure' && r.outcome && !(r.outcome.status === 'FAILED' && r.outcome.error === 'OrderFulfillmentFailed'))
-        notes.push(`failure / ${label}: unexpected outcome ${JSON.stringify(r.outcome)}`);
-      if (m === 'failure' && r.calls && r.calls.BookShipment !== 6) notes.push(`failure / ${label}: BookShipment called ${r.calls.BookShipment} times, expected 6`);
     }
   }
   if (peerLabel) {

@@ -313,8 +313,9 @@ class InvocationContext implements LambdaContext {
     this.#deadline = invocation.now() + reg.timeoutMs;
   }
 
-  getRemainingTimeInMillis(): number {
-    return Math.max(0, this.#deadline - this.invocation.now());
+  // Getters returning functions, so that they also work detached (`const { sleep } = context`).
+  get getRemainingTimeInMillis(): () => number {
+    return () => Math.max(0, this.#deadline - this.invocation.now());
   }
 
   /** Created on first read: most handlers never look at it. */
@@ -322,8 +323,8 @@ class InvocationContext implements LambdaContext {
     return this.signalOf();
   }
 
-  sleep(ms: number): Promise<void> {
-    return this.invocation.sleep(ms);
+  get sleep(): (ms: number) => Promise<void> {
+    return (ms) => this.invocation.sleep(ms);
   }
 }
 

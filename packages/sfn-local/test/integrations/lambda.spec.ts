@@ -372,3 +372,28 @@ describe('registry', () => {
     expect(EXECUTION.region).toBe('eu-west-1');
   });
 });
+
+describe('the context and invocation a handler gets from the engine', () => {
+  it('their functions also work detached (destructured), on the execution clock', async () => {
+    const { localStateMachine } = await import('../../src/local-machine.js');
+    const { registry, resolve } = setup();
+    registry.register(
+      'Detached',
+      async (_event, context) => {
+        const { getRemainingTimeInMillis, sleep } = context;
+        const { now, sleep: invocationSleep } = context.invocation;
+        const before = now();
+        await sleep(1_000);
+        await invocationSleep(500);
+        return { elapsed: now() - before, remaining: getRemainingTimeInMillis() };
+      },
+      { timeoutMs: 10_000 },
+    );
+    const machine = localStateMachine(
+      { StartAt: 'Call', States: { Call: { Type: 'Task', Resource: 'arn:aws:lambda:us-east-1:123456789012:function:Detached', End: true } } },
+      { resolve, startTime: 0 },
+    );
+    const outcome = await machine.run({});
+    expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { elapsed: 1_500, remaining: 8_500 } });
+  });
+});

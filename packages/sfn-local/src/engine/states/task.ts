@@ -272,12 +272,15 @@ class AttemptInvocation implements TaskInvocation {
     this.controller?.abort(ABORTED);
   }
 
-  sleep(ms: number): Promise<void> {
-    return this.clock.idleSleep(ms, this.signal);
+  // `sleep` and `now` are getters returning functions so that they also work detached
+  // (`const { now } = invocation`), as the plain functions of a literal did.
+  get sleep(): (ms: number) => Promise<void> {
+    return (ms) => this.clock.idleSleep(ms, this.signal);
   }
 
-  now(): number {
-    return this.clock.now();
+  get now(): () => number {
+    const clock = this.clock;
+    return () => clock.now();
   }
 }
 
