@@ -105,7 +105,7 @@ async function main() {
   if (measurement === 'failure') {
     // Virtual time: the 5 retries' backoff (up to 2+4+8+16+32 s) costs no wall time. The first run
     // is in a cold process (as the peer's single run); 100 more give the steady state.
-    const RUNS = 101;
+    const RUNS = Number(process.env.FAILURE_RUNS ?? 101);
     const walls: number[] = [];
     let first: Record<string, unknown> | undefined;
     for (let i = 0; i < RUNS; i++) {

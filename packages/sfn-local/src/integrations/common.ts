@@ -1,7 +1,7 @@
-import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '@saga/asl';
 import { runtimeError, StatesError } from '../errors.js';
 import { jsonRoundTrip } from '../evaluation/json.js';
+import { randomUuid } from '../random.js';
 import type { TaskInvocation } from './types.js';
 
 export type JsonObject = { [key: string]: JsonValue };
@@ -50,8 +50,12 @@ export function bodyString(value: JsonValue): string {
   return typeof value === 'string' ? value : JSON.stringify(value);
 }
 
+/**
+ * A request id shaped like AWS's (a v4 UUID). Not security-sensitive, so Math.random: the crypto
+ * generator's first call loads Node's crypto internals, a millisecond of a cold start.
+ */
 export function newRequestId(): string {
-  return randomUUID();
+  return randomUuid(Math.random);
 }
 
 /** `SdkHttpMetadata` as the optimized integrations report it (header values also as one-element lists). */

@@ -282,7 +282,8 @@ async function runHandler(
       ? await handler(copy, context)
       : await underSignal(signalOf(), () => handler(copy, context));
   } catch (e) {
-    if (signalOf().aborted) throw signalOf().reason;
+    // The engine abandons an aborted attempt itself; reading the signal would only create it.
+    if (!invocation.abandonedByCaller && signalOf().aborted) throw signalOf().reason;
     throw toStatesError(e);
   }
   try {
@@ -299,7 +300,7 @@ async function runHandler(
  */
 class InvocationContext implements LambdaContext {
   readonly functionName: string;
-  readonly #deadline: number;
+  private readonly deadline: number;
 
   constructor(
     reg: Registration,
@@ -310,12 +311,12 @@ class InvocationContext implements LambdaContext {
     private readonly signalOf: () => AbortSignal,
   ) {
     this.functionName = reg.name;
-    this.#deadline = invocation.now() + reg.timeoutMs;
+    this.deadline = invocation.now() + reg.timeoutMs;
   }
 
   // Getters returning functions, so that they also work detached (`const { sleep } = context`).
   get getRemainingTimeInMillis(): () => number {
-    return () => Math.max(0, this.#deadline - this.invocation.now());
+    return () => Math.max(0, this.deadline - this.invocation.now());
   }
 
   /** Created on first read: most handlers never look at it. */
