@@ -32,7 +32,8 @@ export interface CliIO {
 export const HELP = `Usage: sfn-local [options]
 
 A local AWS Step Functions endpoint for @aws-sdk/client-sfn (awsJson1_0 on POST /).
-Point a client at it with { endpoint, disableHostPrefix: true }.
+Point a client at it with { endpoint, disableHostPrefix: true }. The queues state
+machines send to are served to @aws-sdk/client-sqs on the same endpoint.
 
 Options:
   --port N               port to listen on (default 8083; 0 = any free port)
@@ -197,6 +198,7 @@ export async function startFromCli(opts: CliOptions, io: CliIO): Promise<SfnLoca
     port: opts.port,
     host: opts.host,
     resolve,
+    outboxes,
     clockMode: opts.time,
     seed: opts.seed,
     region: opts.region,

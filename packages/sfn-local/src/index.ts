@@ -17,3 +17,4 @@ export { SfnApiError } from './service/errors.js';
 export { startSfnLocal, type SfnLocal, type SfnLocalOptions } from './server.js';
 export { Journal } from './store/journal.js';
 export { createSfnRequestListener } from './api/index.js';
+export { SqsApiError } from './api/sqs/index.js';

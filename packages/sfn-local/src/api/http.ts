@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Outboxes } from '../integrations/outbox.js';
 import type { SfnService } from '../service.js';
 import { SfnApiError } from '../service/errors.js';
 import { routes, unsupportedOperations } from './routes.js';
 import { parseInput } from './shapes.js';
+import { dispatchSqs, isSqsTarget, SqsApiError, sqsErrorResponse } from './sqs/index.js';
 
 /**
  * The Step Functions API over HTTP (awsJson1_0): `POST /` with
@@ -11,6 +13,9 @@ import { parseInput } from './shapes.js';
  * epoch seconds; errors as `400 {"__type": "com.amazonaws.sfn#<Name>", "message"}` plus the
  * `x-amzn-errortype` header. Nothing a client sends can bring the server down: unexpected failures
  * answer `500 InternalFailure`.
+ *
+ * With `outboxes`, the same server answers the SQS API (`X-Amz-Target: AmazonSQS.<Operation>`,
+ * see ./sqs) over the local queues the state machines send to.
  */
 
 export interface SfnHttpOptions {
@@ -18,6 +23,8 @@ export interface SfnHttpOptions {
   maxBodyBytes?: number;
   /** Told about unexpected errors (answered with 500 InternalFailure). @default console.error */
   onError?(error: unknown, operation: string | undefined): void;
+  /** Serve these local queues over the SQS API too (the outboxes the `sqs:sendMessage` resolver delivers to). */
+  outboxes?: Outboxes;
 }
 
 export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
@@ -29,6 +36,7 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
 export function createSfnRequestListener(service: SfnService, options: SfnHttpOptions = {}): RequestListener {
   const maxBody = options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES;
   const onError = options.onError ?? ((e: unknown) => console.error('sfn-local: internal error:', e));
+  const sqs = options.outboxes ? { outboxes: options.outboxes, region: service.region, account: service.account } : undefined;
   return (req, res) => {
     const requestId = randomUUID();
     req.on('error', () => undefined);
@@ -47,12 +55,18 @@ export function createSfnRequestListener(service: SfnService, options: SfnHttpOp
             httpStatus: 413,
           });
         }
-        return dispatch(service, header(req, 'x-amz-target'), body);
+        const target = header(req, 'x-amz-target');
+        if (sqs && isSqsTarget(target)) return dispatchSqs(sqs, target, body, hangUpSignal(res));
+        return dispatch(service, target, body);
       })
       .then(
         (output) => send(res, requestId, 200, output ?? {}),
         (e: unknown) => {
           if (e instanceof SfnApiError) return sendError(res, requestId, e);
+          if (e instanceof SqsApiError) {
+            const answer = sqsErrorResponse(e);
+            return send(res, requestId, answer.status, answer.body, answer.headers);
+          }
           onError(e, header(req, 'x-amz-target'));
           return sendError(res, requestId, new SfnApiError('InternalFailure', 'An internal error occurred', { httpStatus: 500 }));
         },
@@ -110,6 +124,13 @@ function readBody(req: IncomingMessage, max: number): Promise<Buffer | undefined
       if (!req.complete) incomplete();
     });
   });
+}
+
+/** Aborted when the connection closes before the answer is sent (a long poll stops waiting). */
+function hangUpSignal(res: ServerResponse): AbortSignal {
+  const controller = new AbortController();
+  res.once('close', () => controller.abort());
+  return controller.signal;
 }
 
 function header(req: IncomingMessage, name: string): string | undefined {

@@ -25,6 +25,7 @@ export {
   type OutboxListener,
   type OutboxRecord,
   type ReceivedSqsMessage,
+  type VisibilityChange,
   type SnsMessage,
   type SqsMessage,
 } from './outbox.js';

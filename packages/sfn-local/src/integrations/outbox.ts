@@ -33,7 +33,12 @@ export interface SqsMessage {
 export interface ReceivedSqsMessage extends SqsMessage {
   ReceiptHandle: string;
   ApproximateReceiveCount: number;
+  /** Epoch ms (the outboxes' clock) of the message's first receive. */
+  ApproximateFirstReceiveTimestamp: number;
 }
+
+/** Why `changeVisibility()` did nothing: an unknown or stale receipt handle, or a message not in flight. */
+export type VisibilityChange = 'changed' | 'invalid-handle' | 'not-in-flight';
 
 export interface SnsMessage {
   MessageId: string;
@@ -102,6 +107,7 @@ interface Host {
 interface Delivery {
   visibleAt: number;
   receiveCount: number;
+  firstReceivedAt?: number;
   receiptHandle?: string;
   deleted: boolean;
 }
@@ -159,10 +165,16 @@ export class LocalQueue {
       if (d.receiptHandle) this.receipts.delete(d.receiptHandle);
       d.receiptHandle = this.host.newId();
       d.receiveCount += 1;
+      d.firstReceivedAt ??= now;
       d.visibleAt = now + visibility;
       this.receipts.set(d.receiptHandle, message.MessageId);
       if (group !== undefined) blockedGroups.add(group);
-      out.push({ ...clone(message), ReceiptHandle: d.receiptHandle, ApproximateReceiveCount: d.receiveCount });
+      out.push({
+        ...clone(message),
+        ReceiptHandle: d.receiptHandle,
+        ApproximateReceiveCount: d.receiveCount,
+        ApproximateFirstReceiveTimestamp: d.firstReceivedAt,
+      });
     }
     return out;
   }
@@ -174,6 +186,33 @@ export class LocalQueue {
     if (!d || d.deleted) return false;
     d.visibleAt = 0;
     return true;
+  }
+
+  /**
+   * `ChangeMessageVisibility`: the received message becomes visible `timeoutMs` from now (0: at
+   * once). Only a message in flight (received and not visible again yet) can be changed.
+   */
+  changeVisibility(receiptHandle: string, timeoutMs: number): VisibilityChange {
+    const id = this.receipts.get(receiptHandle);
+    const d = id === undefined ? undefined : this.deliveries.get(id);
+    if (!d || d.deleted) return 'invalid-handle';
+    const now = this.host.now();
+    if (d.visibleAt <= now) return 'not-in-flight';
+    d.visibleAt = now + Math.max(0, timeoutMs);
+    return 'changed';
+  }
+
+  /** How many messages are not deleted: visible now, and in flight (received, hidden). */
+  counts(): { visible: number; inFlight: number } {
+    const now = this.host.now();
+    let visible = 0;
+    let inFlight = 0;
+    for (const d of this.deliveries.values()) {
+      if (d.deleted) continue;
+      if (d.visibleAt > now) inFlight += 1;
+      else visible += 1;
+    }
+    return { visible, inFlight };
   }
 
   /** Deletes the message a receipt handle was issued for; false when the handle is unknown or stale. */
