@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { canonicalParams, parseStripeForm, StripeFormError, type StripeFormParams } from './stripe-form.js';
@@ -115,6 +117,12 @@ export interface StripeServerOptions {
   minimumAmount?: number;
   /** Extra test payment methods, merged over {@link STRIPE_TEST_PAYMENT_METHODS}. */
   paymentMethods?: Readonly<Record<string, TestCard>>;
+  /**
+   * Keep the account (PaymentIntents, charges, refunds, saved idempotent responses) in this JSON file:
+   * loaded at start, rewritten (write then rename, so never half-written) after every request that
+   * changed it. The local run uses it so that a restart keeps every payment. @default in memory
+   */
+  dataFile?: string;
 }
 
 /** One request the server received (the `Authorization` header is never recorded). */
@@ -283,6 +291,33 @@ interface SavedResponse {
   inFlight: boolean;
 }
 
+/** What `dataFile` holds. */
+interface AccountSnapshot {
+  version: 1;
+  paymentIntents: PaymentIntentRecord[];
+  charges: ChargeRecord[];
+  refunds: RefundRecord[];
+  idempotency: Array<[string, SavedResponse]>;
+}
+
+/** Loads a `dataFile` (nothing when it does not exist yet); a corrupt file is an error, never silently emptied. */
+function loadSnapshot(file: string): AccountSnapshot | undefined {
+  if (!existsSync(file)) return undefined;
+  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<AccountSnapshot>;
+  if (parsed.version !== 1 || !Array.isArray(parsed.paymentIntents) || !Array.isArray(parsed.charges) || !Array.isArray(parsed.refunds) || !Array.isArray(parsed.idempotency)) {
+    throw new Error(`startStripeServer: ${file} is not a Stripe server data file (version 1)`);
+  }
+  return parsed as AccountSnapshot;
+}
+
+/** Writes the snapshot next to the file, then renames it over: a crash leaves the old or the new file, never half of one. */
+function saveSnapshot(file: string, snapshot: AccountSnapshot): void {
+  mkdirSync(dirname(file), { recursive: true });
+  const tmp = `${file}.${process.pid}.tmp`;
+  writeFileSync(tmp, JSON.stringify(snapshot));
+  renameSync(tmp, file);
+}
+
 interface Outcome {
   status: number;
   body: unknown;
@@ -415,6 +450,24 @@ class StripeAccount {
     readonly cards: Readonly<Record<string, TestCard>>,
     readonly faults: StripeFaults,
   ) {}
+
+  /** The account's objects as JSON (requests and faults are not kept). */
+  snapshot(): AccountSnapshot {
+    return {
+      version: 1,
+      paymentIntents: [...this.paymentIntents.values()],
+      charges: [...this.charges.values()],
+      refunds: [...this.refunds.values()],
+      idempotency: [...this.idempotency].filter(([, v]) => !v.inFlight),
+    };
+  }
+
+  restore(snapshot: AccountSnapshot): void {
+    for (const r of snapshot.paymentIntents) this.paymentIntents.set(r.obj.id, r);
+    for (const r of snapshot.charges) this.charges.set(r.obj.id, r);
+    for (const r of snapshot.refunds) this.refunds.set(r.obj.id, r);
+    for (const [k, v] of snapshot.idempotency) this.idempotency.set(k, v);
+  }
 
   reset(): void {
     this.paymentIntents.clear();
@@ -982,6 +1035,15 @@ export async function startStripeServer(options: StripeServerOptions = {}): Prom
   );
   const timers = new Set<NodeJS.Timeout>();
   let closing = false;
+  const dataFile = options.dataFile;
+  if (dataFile !== undefined) {
+    const saved = loadSnapshot(dataFile);
+    if (saved) account.restore(saved);
+  }
+  /** Persists the account after a request that may have changed it (only with `dataFile`). */
+  const persist = (method: string): void => {
+    if (dataFile !== undefined && method !== 'GET') saveSnapshot(dataFile, account.snapshot());
+  };
 
   const sleep = (ms: number): Promise<void> =>
     ms <= 0
@@ -1026,6 +1088,8 @@ export async function startStripeServer(options: StripeServerOptions = {}): Prom
       if (error) {
         record.error = { type: error.type, ...(error.code ? { code: error.code } : {}), ...(error.decline_code ? { declineCode: error.decline_code } : {}) };
       }
+      // Saved before the answer leaves: whatever a client was told happened survives a restart.
+      persist(method);
       if (res.destroyed || res.headersSent) return;
       const text = JSON.stringify(body, null, 2);
       res.writeHead(status, { ...baseHeaders, ...extra, 'Content-Length': String(Buffer.byteLength(text)) });
@@ -1033,6 +1097,7 @@ export async function startStripeServer(options: StripeServerOptions = {}): Prom
     };
     const sendError = (e: ApiError, extra: Record<string, string> = {}): void => send(e.status, { error: e.body }, extra);
     const drop = (): void => {
+      persist(method);
       record.status = null;
       req.socket.destroy();
     };
