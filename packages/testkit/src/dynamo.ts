@@ -1,5 +1,6 @@
 import { DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { ChildProcess } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
 import type { Server } from 'node:http';
 import { createRequire } from 'node:module';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
@@ -101,6 +102,8 @@ export interface StartDynamoDbLocalOptions {
   readonly sharedDb?: boolean;
   /** How long to wait for the server to answer ListTables. @default 60_000 */
   readonly startupTimeoutMs?: number;
+  /** Keep the database in this directory (created if missing; `-dbPath`). @default in memory */
+  readonly path?: string;
 }
 
 /** Live DynamoDB Local children, killed when this process exits. */
@@ -144,7 +147,13 @@ export async function startDynamoDbLocal(options: StartDynamoDbLocalOptions = {}
   // The free port is found before the JVM binds it; if another process takes it meanwhile, try again.
   for (let attempt = 1; attempt <= 3 && Date.now() < deadline; attempt++) {
     const javaPort = await freePort();
-    const child = spawnDynamoDbLocalProcess({ port: javaPort, sharedDb: options.sharedDb ?? true, stdio: 'pipe' });
+    if (options.path !== undefined) mkdirSync(options.path, { recursive: true });
+    const child = spawnDynamoDbLocalProcess({
+      port: javaPort,
+      sharedDb: options.sharedDb ?? true,
+      stdio: 'pipe',
+      ...(options.path !== undefined ? { path: options.path } : {}),
+    });
     trackChild(child);
     try {
       await waitUntilReady(child, javaPort, deadline);
