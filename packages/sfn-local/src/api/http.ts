@@ -5,6 +5,7 @@ import type { SfnService } from '../service.js';
 import { SfnApiError } from '../service/errors.js';
 import { routes, unsupportedOperations } from './routes.js';
 import { parseInput } from './shapes.js';
+import { dispatchEvents, EventsApiError, eventsErrorResponse, isEventsTarget } from './events/put-events.js';
 import { dispatchSqs, isSqsTarget, SqsApiError, sqsErrorResponse } from './sqs/index.js';
 
 /**
@@ -15,7 +16,8 @@ import { dispatchSqs, isSqsTarget, SqsApiError, sqsErrorResponse } from './sqs/i
  * answer `500 InternalFailure`.
  *
  * With `outboxes`, the same server answers the SQS API (`X-Amz-Target: AmazonSQS.<Operation>`,
- * see ./sqs) over the local queues the state machines send to.
+ * see ./sqs) over the local queues the state machines send to, and EventBridge's PutEvents
+ * (`AWSEvents.PutEvents`, see ./events) onto the local buses.
  */
 
 export interface SfnHttpOptions {
@@ -23,7 +25,7 @@ export interface SfnHttpOptions {
   maxBodyBytes?: number;
   /** Told about unexpected errors (answered with 500 InternalFailure). @default console.error */
   onError?(error: unknown, operation: string | undefined): void;
-  /** Serve these local queues over the SQS API too (the outboxes the `sqs:sendMessage` resolver delivers to). */
+  /** Serve these local queues over the SQS API, and their buses over EventBridge PutEvents (the outboxes the integrations deliver to). */
   outboxes?: Outboxes;
 }
 
@@ -57,12 +59,17 @@ export function createSfnRequestListener(service: SfnService, options: SfnHttpOp
         }
         const target = header(req, 'x-amz-target');
         if (sqs && isSqsTarget(target)) return dispatchSqs(sqs, target, body, hangUpSignal(res));
+        if (options.outboxes && isEventsTarget(target)) return dispatchEvents(options.outboxes, target, body);
         return dispatch(service, target, body);
       })
       .then(
         (output) => send(res, requestId, 200, output ?? {}),
         (e: unknown) => {
           if (e instanceof SfnApiError) return sendError(res, requestId, e);
+          if (e instanceof EventsApiError) {
+            const answer = eventsErrorResponse(e);
+            return send(res, requestId, answer.status, answer.body, answer.headers);
+          }
           if (e instanceof SqsApiError) {
             const answer = sqsErrorResponse(e);
             return send(res, requestId, answer.status, answer.body, answer.headers);
