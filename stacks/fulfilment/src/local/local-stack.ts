@@ -19,12 +19,14 @@ import {
   startSfnLocal,
   unknownResourceResolver,
   type ClockMode,
+  type LambdaHandler,
   type OutboxRecord,
   type Outboxes,
   type SfnLocal,
 } from '@saga/sfn-local';
 import { startCarrierStub, startDynamoDbLocal, startStripeServer, type CarrierStub, type DynamoServer, type StripeServer } from '@saga/testkit';
 import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { bundleDirs, BUNDLE_ENTRY, REPO_ROOT } from '../bundles.js';
 import { FUNCTION_NAMES, type FunctionName } from '../config.js';
 import { loadEnvironments } from '../environments.js';
@@ -71,6 +73,11 @@ export interface LocalStackOptions {
   functionLogLevel?: string;
   /** Progress lines. @default nothing */
   log?: (line: string) => void;
+  /**
+   * Wraps each function's handler (the bundle's `handler`, imported on first call): fault injection
+   * by the verifier. Without it the bundles are registered as files, as the CLI does.
+   */
+  wrapFunction?: (fn: FunctionName, handler: LambdaHandler) => LambdaHandler;
 }
 
 export interface LocalStack {
@@ -136,7 +143,10 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     for (const [key, resource] of Object.entries(stack.resource['aws_lambda_function'] ?? {})) {
       if (!(FUNCTION_NAMES as readonly string[]).includes(key)) throw new Error(`aws_lambda_function.${key} is not one of the apps`);
       const name = stringAttribute(resource, 'function_name', `aws_lambda_function.${key}`);
-      lambdas.registerFile(name, join(bundles[key as FunctionName], BUNDLE_ENTRY), 'handler', { timeoutMs: Number(resource['timeout'] ?? 3) * 1000 });
+      const file = join(bundles[key as FunctionName], BUNDLE_ENTRY);
+      const timeoutMs = Number(resource['timeout'] ?? 3) * 1000;
+      if (options.wrapFunction) lambdas.register(name, options.wrapFunction(key as FunctionName, bundleHandler(file)), { timeoutMs });
+      else lambdas.registerFile(name, file, 'handler', { timeoutMs });
     }
 
     const engine = await startSfnLocal({
@@ -216,6 +226,18 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     await close();
     throw e;
   }
+}
+
+/** A bundle's `handler`, imported on first call (as Lambda's cold start does). */
+function bundleHandler(file: string): LambdaHandler {
+  let loaded: Promise<LambdaHandler> | undefined;
+  return async (event, context) => {
+    loaded ??= import(pathToFileURL(file).href).then((m: { handler?: LambdaHandler }) => {
+      if (typeof m.handler !== 'function') throw new Error(`${file} exports no handler`);
+      return m.handler;
+    });
+    return (await loaded)(event, context);
+  };
 }
 
 function stackConfig(stackName: string) {
