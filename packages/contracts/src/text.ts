@@ -4,6 +4,12 @@ import * as z from 'zod/mini';
 const NO_CONTROL_CHARACTERS = /^[^\p{Cc}]*$/u;
 /** Control characters other than LF and TAB (for multi-line free text). */
 const NO_CONTROL_CHARACTERS_EXCEPT_NEWLINE = /^(?:[^\p{Cc}]|[\n\t])*$/u;
+/**
+ * No lone surrogates (U+D800–U+DFFF not in a pair): such a string is not Unicode text, cannot be
+ * encoded as UTF-8 (it becomes U+FFFD or is refused, depending on the encoder) and differs between
+ * the systems it flows through. With the `u` flag a well-formed pair is one code point, never `Cs`.
+ */
+const WELL_FORMED_UNICODE = /^\P{Cs}*$/u;
 
 /**
  * A single-line human text field: bounded, non-blank, no control characters.
@@ -12,7 +18,13 @@ const NO_CONTROL_CHARACTERS_EXCEPT_NEWLINE = /^(?:[^\p{Cc}]|[\n\t])*$/u;
 export function singleLineText(maxLength: number): z.ZodMiniString<string> {
   return z
     .string()
-    .check(z.minLength(1), z.maxLength(maxLength), z.regex(NO_CONTROL_CHARACTERS, 'no_control_characters'), z.regex(/\S/, 'not_blank'));
+    .check(
+      z.minLength(1),
+      z.maxLength(maxLength),
+      z.regex(NO_CONTROL_CHARACTERS, 'no_control_characters'),
+      z.regex(WELL_FORMED_UNICODE, 'well_formed_unicode'),
+      z.regex(/\S/, 'not_blank'),
+    );
 }
 
 /**
@@ -20,7 +32,13 @@ export function singleLineText(maxLength: number): z.ZodMiniString<string> {
  * @internal
  */
 export function multiLineText(maxLength: number): z.ZodMiniString<string> {
-  return z.string().check(z.maxLength(maxLength), z.regex(NO_CONTROL_CHARACTERS_EXCEPT_NEWLINE, 'no_control_characters'));
+  return z
+    .string()
+    .check(
+      z.maxLength(maxLength),
+      z.regex(NO_CONTROL_CHARACTERS_EXCEPT_NEWLINE, 'no_control_characters'),
+      z.regex(WELL_FORMED_UNICODE, 'well_formed_unicode'),
+    );
 }
 
 /**

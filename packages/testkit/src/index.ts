@@ -3,3 +3,4 @@ export * from './stripe-server.js';
 export * from './carrier-stub.js';
 export * from './bedrock-stub.js';
 export * from './orders.js';
+export * from './malformed-orders.js';

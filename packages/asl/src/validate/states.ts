@@ -1,5 +1,5 @@
 import type { StateType } from '../definition/states.js';
-import { MAX_SCOPE_DEPTH, type StateCtx } from './context.js';
+import { MAX_SCOPE_DEPTH, MAX_VALUE_DEPTH, type StateCtx } from './context.js';
 import { checkChoices, checkDefault } from './choice.js';
 import {
   exclusive,
@@ -182,6 +182,11 @@ const PASS = table<StateCtx>({
   Result: {
     lang: 'JSONPath',
     check: (x, loc, s) => {
+      // A static value is not walked by the template checks: bound its depth here, as for templates
+      // (JSON text of any depth parses, but the engine copies values recursively).
+      if (nestingExceeds(x, MAX_VALUE_DEPTH)) {
+        return void s.v.error('TOO_DEEPLY_NESTED', `JSON value nesting exceeds ${MAX_VALUE_DEPTH} levels`, loc);
+      }
       if (containsDynamicLookingValue(x)) {
         s.v.warn(
           'PASS_RESULT_IS_STATIC',
@@ -192,6 +197,18 @@ const PASS = table<StateCtx>({
     },
   },
 });
+
+/** Whether arrays/objects in `value` nest deeper than `max` levels (iterative: any depth is safe). */
+function nestingExceeds(value: unknown, max: number): boolean {
+  const stack: [unknown, number][] = [[value, 0]];
+  while (stack.length > 0) {
+    const [node, depth] = stack.pop()!;
+    if (node === null || typeof node !== 'object') continue;
+    if (depth > max) return true;
+    for (const child of Object.values(node)) stack.push([child, depth + 1]);
+  }
+  return false;
+}
 
 // ---------------------------------------------------------------- Wait
 
