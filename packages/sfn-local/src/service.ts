@@ -20,6 +20,7 @@ import { SfnApiError, apiErrors } from './service/errors.js';
 import { checkName } from './service/names.js';
 import { decodeToken, encodeToken, pageSize } from './service/pagination.js';
 import { mixSeed } from './service/seed.js';
+import { nestsDeeperThan } from './evaluation/json.js';
 import { runTestState } from './service/test-state.js';
 import type * as T from './service/types.js';
 import { Journal } from './store/journal.js';
@@ -28,6 +29,8 @@ import type { ExecutionStart, ServiceLine, StateMachineSnapshot } from './store/
 export { SfnApiError, apiErrors, isSfnApiError } from './service/errors.js';
 export type * from './service/types.js';
 
+/** Deepest nesting of objects and arrays accepted in an execution input or a task's output. */
+export const MAX_JSON_DEPTH = 256;
 /** Payload limit of inputs, outputs and SendTaskSuccess output (UTF-8 bytes). */
 export const MAX_PAYLOAD_BYTES = 262_144;
 /** Longest execution of each type (an Express machine without `TimeoutSeconds` gets the 5 minutes). */
@@ -1008,11 +1011,16 @@ function parseExecutionInput(input: string | undefined): { text: string; value: 
     ]);
   }
   if (text.trim() === '') throw apiErrors.invalidExecutionInput('Invalid execution input.');
+  let value: JsonValue;
   try {
-    return { text, value: JSON.parse(text) as JsonValue };
+    value = JSON.parse(text) as JsonValue;
   } catch (e) {
     throw apiErrors.invalidExecutionInput(e instanceof Error ? e.message : 'Invalid execution input.');
   }
+  // A guard of this engine: every state's data is copied and serialized recursively, and a 12 KB
+  // input nested 6,000 deep would overflow the stack (AWS's own parser also caps nesting).
+  if (nestsDeeperThan(value, MAX_JSON_DEPTH)) throw apiErrors.invalidExecutionInput(`the input nests deeper than ${MAX_JSON_DEPTH} levels`);
+  return { text, value };
 }
 
 function checkRoleArn(roleArn: string): void {

@@ -33,6 +33,7 @@ export const DEFAULT_MAX_BODY_BYTES = 3 * 1024 * 1024;
 const TARGET_PREFIX = 'AWSStepFunctions.';
 const ERROR_NAMESPACE = 'com.amazonaws.sfn#';
 const CONTENT_TYPE = 'application/x-amz-json-1.0';
+const UTF8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** A `node:http` request listener serving `service`. */
 export function createSfnRequestListener(service: SfnService, options: SfnHttpOptions = {}): RequestListener {
@@ -91,7 +92,13 @@ async function dispatch(service: SfnService, target: string | undefined, body: B
     }
     throw new SfnApiError('UnknownOperationException', target ? `Unknown operation: ${target}` : 'Missing X-Amz-Target header');
   }
-  const text = body.toString('utf8');
+  let text: string;
+  try {
+    text = UTF8.decode(body);
+  } catch {
+    // AWS's JSON services refuse bytes that are not UTF-8 rather than store U+FFFD in names and inputs.
+    throw new SfnApiError('SerializationException', 'The request body is not valid UTF-8');
+  }
   let parsed: unknown = {};
   if (text.trim() !== '') {
     try {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { jsonRoundTrip } from './json.js';
+import { jsonRoundTrip, nestsDeeperThan } from './json.js';
 
 /** jsonRoundTrip must be indistinguishable from JSON.parse(JSON.stringify(v)). */
 const viaText = (v: unknown) => {
@@ -57,5 +57,19 @@ describe('jsonRoundTrip equals a JSON text round trip', () => {
     cyclic['self'] = cyclic;
     expect(() => jsonRoundTrip(cyclic)).toThrow(TypeError);
     expect(() => jsonRoundTrip({ big: 1n })).toThrow(TypeError);
+  });
+});
+
+describe('nestsDeeperThan', () => {
+  const nested = (depth: number) => JSON.parse('['.repeat(depth) + ']'.repeat(depth)) as unknown;
+  it('counts levels of objects and arrays; scalars have none', () => {
+    expect(nestsDeeperThan('text', 0)).toBe(false);
+    expect(nestsDeeperThan({}, 0)).toBe(true);
+    expect(nestsDeeperThan({ a: [{ b: 1 }] }, 3)).toBe(false);
+    expect(nestsDeeperThan({ a: [{ b: 1 }] }, 2)).toBe(true);
+  });
+  it('checks 100,000 levels without overflowing the stack', () => {
+    expect(nestsDeeperThan(nested(100_000), 256)).toBe(true);
+    expect(nestsDeeperThan(nested(256), 256)).toBe(false);
   });
 });

@@ -132,3 +132,20 @@ function plainCopy(v: unknown, depth: number): JsonValue | typeof NOT_PLAIN {
       return NOT_PLAIN;
   }
 }
+
+/**
+ * Whether a JSON value nests deeper than `max` levels of objects and arrays. Iterative, so a hostile
+ * value cannot overflow the stack while being checked.
+ */
+export function nestsDeeperThan(value: unknown, max: number): boolean {
+  const stack: Array<[unknown, number]> = [[value, 0]];
+  while (stack.length > 0) {
+    const [v, depth] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth + 1 > max) return true;
+    for (const child of Array.isArray(v) ? v : Object.values(v)) {
+      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
