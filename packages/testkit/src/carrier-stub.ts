@@ -15,6 +15,8 @@
  */
 import { delayUnlessClosed } from './http-delay.js';
 import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -91,6 +93,12 @@ export interface CarrierStubOptions {
   readonly apiKey?: string;
   /** Seconds in the `Retry-After` of a 429 without its own. @default 1 */
   readonly retryAfterSeconds?: number;
+  /**
+   * Keep the bookings in this JSON file (loaded at start, rewritten with write-then-rename after each
+   * booking, before the answer): after a restart an idempotent retry still finds its shipment.
+   * @default in memory
+   */
+  readonly dataFile?: string;
 }
 
 /** What `start()` returns. */
@@ -158,7 +166,7 @@ export function carrierFault(input: CarrierFaultInput): CarrierFault {
  * await close();
  */
 export class CarrierStub {
-  readonly #options: Required<Omit<CarrierStubOptions, 'apiKey'>> & { apiKey?: string };
+  readonly #options: Required<Omit<CarrierStubOptions, 'apiKey' | 'dataFile'>> & { apiKey?: string; dataFile?: string };
   #server: http.Server | undefined;
   #handle: CarrierStubHandle | undefined;
   #globalScript: CarrierFault[] = [];
@@ -177,7 +185,26 @@ export class CarrierStub {
       carrier: options.carrier ?? 'StubParcel',
       retryAfterSeconds: options.retryAfterSeconds ?? 1,
       ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
+      ...(options.dataFile === undefined ? {} : { dataFile: options.dataFile }),
     };
+    if (options.dataFile !== undefined && existsSync(options.dataFile)) {
+      const saved = JSON.parse(readFileSync(options.dataFile, 'utf8')) as { version?: number; bookings?: Array<[string, { booking: CarrierBooking; canonicalBody: string }]> };
+      if (saved.version !== 1 || !Array.isArray(saved.bookings)) throw new Error(`CarrierStub: ${options.dataFile} is not a carrier stub data file (version 1)`);
+      for (const [key, entry] of saved.bookings) {
+        this.#bookings.set(key, entry);
+        this.#shipments.set(entry.booking.shipment.shipmentId, entry.booking.shipment);
+      }
+    }
+  }
+
+  /** Writes the bookings to `dataFile` (when set): whole, never half-written. */
+  #persist(): void {
+    const file = this.#options.dataFile;
+    if (file === undefined) return;
+    mkdirSync(dirname(file), { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, JSON.stringify({ version: 1, bookings: [...this.#bookings] }));
+    renameSync(tmp, file);
   }
 
   /** Starts listening; idempotent while running. */
@@ -448,6 +475,7 @@ export class CarrierStub {
     };
     this.#bookings.set(booking.key, { booking: record, canonicalBody: booking.canonicalBody });
     this.#shipments.set(shipment.shipmentId, shipment);
+    this.#persist();
     return record;
   }
 

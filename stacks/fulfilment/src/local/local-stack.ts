@@ -73,11 +73,14 @@ export interface LocalStackOptions {
   functionLogLevel?: string;
   /** Progress lines. @default nothing */
   log?: (line: string) => void;
-  /**
-   * Wraps each function's handler (the bundle's `handler`, imported on first call): fault injection
-   * by the verifier. Without it the bundles are registered as files, as the CLI does.
-   */
+  /** Wraps each function's handler (the bundle's `handler`, imported on first call): fault injection by the verifier. */
   wrapFunction?: (fn: FunctionName, handler: LambdaHandler) => LambdaHandler;
+  /**
+   * Keep nothing on disk: DynamoDB Local and the Stripe account in memory, no engine journal (the
+   * verifier runs thousands of short orders; rewriting the Stripe data file after every request is
+   * quadratic in the orders run). `dataDir` is then unused. @default false
+   */
+  ephemeral?: boolean;
 }
 
 export interface LocalStack {
@@ -122,9 +125,9 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   try {
     log('starting DynamoDB Local, the Stripe-wire server and the carrier stub');
     const [dynamo, stripe, carrier] = await Promise.all([
-      startDynamoDbLocal({ path: join(dataDir, 'dynamodb') }),
-      startStripeServer({ dataFile: join(dataDir, 'stripe.json') }),
-      startCarrierStub(),
+      startDynamoDbLocal(options.ephemeral ? {} : { path: join(dataDir, 'dynamodb') }),
+      startStripeServer(options.ephemeral ? {} : { dataFile: join(dataDir, 'stripe.json') }),
+      startCarrierStub({ dataFile: join(dataDir, 'carrier.json') }),
     ]);
     closers.push(() => dynamo.close(), () => stripe.close(), () => carrier.close());
     const dynamodb = localDynamoClient(dynamo);
@@ -133,20 +136,23 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const tables = { stock: tableNames['stock']!, orders: tableNames['orders']!, receipts: tableNames['receipts']! };
     await seedCatalogue(dynamodb, tables.stock);
 
-    const journal = Journal.open({ dir: join(dataDir, 'engine') });
+    const journal = options.ephemeral ? undefined : Journal.open({ dir: join(dataDir, 'engine') });
     const outboxes = createOutboxes();
-    outboxes.restore(journal.records('outbox') as OutboxRecord[]);
-    outboxes.onRecord((record) => journal.append('outbox', record, { durable: record.kind === 'sqs-delete' }));
+    if (journal) {
+      outboxes.restore(journal.records('outbox') as OutboxRecord[]);
+      outboxes.onRecord((record) => journal.append('outbox', record, { durable: record.kind === 'sqs-delete' }));
+    }
 
     const lambdas = createLambdaRegistry();
+    const coldStart = `${Date.now().toString(36)}-${(startCount++).toString(36)}`;
     const bundles = bundleDirs(stackConfig(stackName));
     for (const [key, resource] of Object.entries(stack.resource['aws_lambda_function'] ?? {})) {
       if (!(FUNCTION_NAMES as readonly string[]).includes(key)) throw new Error(`aws_lambda_function.${key} is not one of the apps`);
       const name = stringAttribute(resource, 'function_name', `aws_lambda_function.${key}`);
       const file = join(bundles[key as FunctionName], BUNDLE_ENTRY);
       const timeoutMs = Number(resource['timeout'] ?? 3) * 1000;
-      if (options.wrapFunction) lambdas.register(name, options.wrapFunction(key as FunctionName, bundleHandler(file)), { timeoutMs });
-      else lambdas.registerFile(name, file, 'handler', { timeoutMs });
+      const handler = bundleHandler(file, coldStart);
+      lambdas.register(name, options.wrapFunction ? options.wrapFunction(key as FunctionName, handler) : handler, { timeoutMs });
     }
 
     const engine = await startSfnLocal({
@@ -160,7 +166,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         unknownResourceResolver,
       ),
       outboxes,
-      journal,
+      ...(journal ? { journal } : {}),
       clockMode: options.clock ?? 'virtual',
       seed: options.seed ?? 1,
       region,
@@ -228,11 +234,17 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
   }
 }
 
-/** A bundle's `handler`, imported on first call (as Lambda's cold start does). */
-function bundleHandler(file: string): LambdaHandler {
+let startCount = 0;
+
+/**
+ * A bundle's `handler`, imported on first call (as Lambda's cold start does). Each start of the
+ * local stack imports its own instance (`?cold=<start>`): a module keeps the clients it made at its
+ * cold start, which would still point at the stand-ins of an earlier start in this process.
+ */
+function bundleHandler(file: string, coldStart: string): LambdaHandler {
   let loaded: Promise<LambdaHandler> | undefined;
   return async (event, context) => {
-    loaded ??= import(pathToFileURL(file).href).then((m: { handler?: LambdaHandler }) => {
+    loaded ??= import(`${pathToFileURL(file).href}?cold=${coldStart}`).then((m: { handler?: LambdaHandler }) => {
       if (typeof m.handler !== 'function') throw new Error(`${file} exports no handler`);
       return m.handler;
     });
