@@ -1,4 +1,12 @@
-import { contractIssues, ErrorInfoSchema, ReviewRequestSchema, type ErrorInfo, type ReviewRequest } from '@saga/contracts';
+import {
+  contractIssues,
+  ErrorInfoSchema,
+  ReviewMessageSchema,
+  ReviewRequestSchema,
+  reviewRequestFromMessage,
+  type ErrorInfo,
+  type ReviewRequest,
+} from '@saga/contracts';
 
 /**
  * Reads a review queue message body. The saga sends `analysis` as AnalyzeError left it at
@@ -19,6 +27,9 @@ export function parseReviewRequest(body: string): ParsedReviewRequest {
     return { ok: false, issues: ['the body is not JSON'] };
   }
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw)) return { ok: false, issues: ['the body is not a JSON object'] };
+  // The wire format the saga sends (the contracts' ReviewMessage); other shapes are normalised below.
+  const wire = ReviewMessageSchema.safeParse(raw);
+  if (wire.success) return { ok: true, ...reviewRequestFromMessage(wire.data) };
   const { analysis, analysisError } = normaliseAnalysis((raw as Record<string, unknown>)['analysis']);
   const candidate = { ...(raw as Record<string, unknown>), analysis };
   if (analysis === undefined) delete candidate.analysis;

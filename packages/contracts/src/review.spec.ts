@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ReviewOutcomeSchema, ReviewOutcomes, ReviewRequestSchema, type ReviewRequest } from './index.js';
+import { ReviewMessageSchema, ReviewOutcomeSchema, ReviewOutcomes, ReviewRequestSchema, reviewRequestFromMessage, type ReviewRequest } from './index.js';
 
 const request: ReviewRequest = {
   executionArn: 'arn:aws:states:eu-west-1:123456789012:execution:fulfilment:ord_2026-0001',
@@ -68,5 +68,24 @@ describe('failedStep of a review request', () => {
     expect(FailedStepSchema.safeParse('CompensateThroughReserveStock').success).toBe(true);
     expect(FailedStepSchema.safeParse('ReleaseStock').success).toBe(true);
     expect(FailedStepSchema.safeParse('CompensateThroughNothing').success).toBe(false);
+  });
+});
+
+describe('ReviewMessageSchema: the body as WaitForHumanReview sends it', () => {
+  const { analysis, ...rest } = request;
+
+  it('carries the analysis as AnalyzeError left it ({Payload}) and flattens to a ReviewRequest', () => {
+    const message = ReviewMessageSchema.parse(JSON.parse(JSON.stringify({ ...rest, analysis: { Payload: analysis } })));
+    expect(reviewRequestFromMessage(message)).toEqual({ request, analysisError: undefined });
+  });
+
+  it('carries the analyser’s own failure ({Error, Cause}) and reports it beside a request without analysis', () => {
+    const failure = { Error: 'Lambda.Unknown', Cause: 'analysis timed out' };
+    const message = ReviewMessageSchema.parse({ ...rest, analysis: failure });
+    expect(reviewRequestFromMessage(message)).toEqual({ request: rest, analysisError: failure });
+  });
+
+  it('a bare analysis is not the wire format', () => {
+    expect(ReviewMessageSchema.safeParse(request).success).toBe(false);
   });
 });
