@@ -1,7 +1,7 @@
 import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { isSagaError, SagaError } from '@saga/contracts';
-import { anOrder, createStripeClient, createStripeProvider, memoryLogger } from '@saga/lambda-kit/payments';
+import { anOrder, createStripeClient, createStripeProvider, memoryLogger, secretsManagerReader } from '@saga/lambda-kit/payments';
 import { startStripeServer, type StripeServer } from '@saga/testkit';
 import { mockClient } from 'aws-sdk-client-mock';
 import Stripe from 'stripe';
@@ -25,7 +25,7 @@ function deps(overrides: Partial<ChargePaymentDeps> = {}): ChargePaymentDeps {
     ordersTable: TABLE,
     stripe: createStripeProvider(
       { secretArn: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:stripe', api: server.sdkOptions(), timeoutMs: 2000, maxNetworkRetries: 0 },
-      new SecretsManagerClient({ region: 'eu-west-1' }),
+      secretsManagerReader(new SecretsManagerClient({ region: 'eu-west-1' })),
     ),
     logger,
     now: () => NOW,

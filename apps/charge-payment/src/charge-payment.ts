@@ -17,6 +17,7 @@ import {
   UnexpectedStripeError,
   updatePaymentStatus,
   type PaymentDeps,
+  type PaymentStripe,
   type PaymentStatus,
   type StripeErrorLike,
 } from '@saga/lambda-kit/payments';
@@ -139,7 +140,7 @@ class ChargeContext {
   }
 
   /** Creates and confirms a manual-capture PaymentIntent, then records it (or yields to one recorded meanwhile). */
-  private async authorise(stripe: Stripe): Promise<Stripe.PaymentIntent> {
+  private async authorise(stripe: PaymentStripe): Promise<Stripe.PaymentIntent> {
     let pi: Stripe.PaymentIntent;
     try {
       pi = await stripe.paymentIntents.create(
@@ -187,7 +188,7 @@ class ChargeContext {
     return stripe.paymentIntents.retrieve(result.existingPaymentIntentId);
   }
 
-  private async capture(stripe: Stripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
+  private async capture(stripe: PaymentStripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
     try {
       return await stripe.paymentIntents.capture(pi.id, {}, { idempotencyKey: chargeKeys.capture(this.orderId) });
     } catch (error) {
@@ -200,7 +201,7 @@ class ChargeContext {
     }
   }
 
-  private async confirm(stripe: Stripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
+  private async confirm(stripe: PaymentStripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
     const after = typeof pi.latest_charge === 'string' ? pi.latest_charge : (pi.latest_charge?.id ?? null);
     try {
       return await stripe.paymentIntents.confirm(

@@ -1,7 +1,7 @@
 import { type DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
 import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { anOrder, createStripeClient, createStripeProvider, memoryLogger, personalData, readPaymentRecord } from '@saga/lambda-kit/payments';
+import { anOrder, createStripeClient, createStripeProvider, memoryLogger, personalData, readPaymentRecord, secretsManagerReader } from '@saga/lambda-kit/payments';
 import {
   createLocalDynamoClient,
   createSagaTables,
@@ -45,7 +45,7 @@ function deps(overrides: Partial<ChargePaymentDeps> = {}): ChargePaymentDeps {
     ordersTable,
     stripe: createStripeProvider(
       { secretKey: stripe.apiKey, api: stripe.sdkOptions(), timeoutMs: 2000, maxNetworkRetries: 2 },
-      new SecretsManagerClient({ region: 'eu-west-1' }),
+      secretsManagerReader(new SecretsManagerClient({ region: 'eu-west-1' })),
     ),
     logger: memoryLogger(),
     ...overrides,

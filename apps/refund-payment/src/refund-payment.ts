@@ -14,6 +14,7 @@ import {
   stripeErrorFacts,
   type OrderPaymentRecord,
   type PaymentDeps,
+  type PaymentStripe,
 } from '@saga/lambda-kit/payments';
 import type Stripe from 'stripe';
 
@@ -131,7 +132,7 @@ class Refund {
   }
 
   /** Cancels; if Stripe says the state changed meanwhile, returns the current PaymentIntent instead. */
-  private async cancel(stripe: Stripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
+  private async cancel(stripe: PaymentStripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
     try {
       return await stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'abandoned' }, { idempotencyKey: refundKeys.cancel(this.orderId) });
     } catch (error) {
@@ -143,7 +144,7 @@ class Refund {
     }
   }
 
-  private async refund(stripe: Stripe, pi: Stripe.PaymentIntent): Promise<RefundPaymentOutput> {
+  private async refund(stripe: PaymentStripe, pi: Stripe.PaymentIntent): Promise<RefundPaymentOutput> {
     let refundId: string;
     try {
       const refund = await stripe.refunds.create({ payment_intent: pi.id }, { idempotencyKey: refundKeys.refund(this.orderId) });
@@ -161,7 +162,7 @@ class Refund {
     return RefundPaymentOutputSchema.parse({ outcome: 'refunded', refundId });
   }
 
-  private async findRefund(stripe: Stripe, paymentIntentId: string): Promise<string> {
+  private async findRefund(stripe: PaymentStripe, paymentIntentId: string): Promise<string> {
     const list = await stripe.refunds.list({ payment_intent: paymentIntentId, limit: 10 });
     const refund = list.data.find((r) => r.status === 'succeeded' || r.status === 'pending') ?? list.data[0];
     if (!refund) throw new SagaError('CompensationFailed', `PaymentIntent ${paymentIntentId} is reported refunded but has no refund`);

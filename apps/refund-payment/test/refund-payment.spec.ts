@@ -10,6 +10,7 @@ import {
   personalData,
   readPaymentRecord,
   recordPaymentIntent,
+  secretsManagerReader,
 } from '@saga/lambda-kit/payments';
 import {
   createLocalDynamoClient,
@@ -55,7 +56,7 @@ function deps(overrides: Partial<RefundPaymentDeps> = {}): RefundPaymentDeps {
     ordersTable,
     stripe: createStripeProvider(
       { secretKey: stripe.apiKey, api: stripe.sdkOptions(), timeoutMs: 2000, maxNetworkRetries: 2 },
-      new SecretsManagerClient({ region: 'eu-west-1' }),
+      secretsManagerReader(new SecretsManagerClient({ region: 'eu-west-1' })),
     ),
     logger: memoryLogger(),
     ...overrides,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LAYER_VERSION_ARN, SECRETS_EXTENSION_DEFAULT_PORT, secretsExtensionLayerArn } from './secrets-extension.js';
 
 /**
  * The typed configuration of one deployment of the fulfilment stack (one Terraform stack per
@@ -103,6 +104,21 @@ export const EnvironmentConfigSchema = z.strictObject({
   stripeSecretArn: z.string().regex(SECRET_ARN, 'a full Secrets Manager secret ARN (with its 6-character suffix)'),
   /** The carrier API's base URL (https). */
   carrierEndpoint: z.url({ protocol: /^https$/ }),
+  /**
+   * The AWS Parameters and Secrets Lambda Extension layer of ChargePayment and RefundPayment, which
+   * read the Stripe key through it. By default the region's arm64 layer of extension 1.0.103 (the
+   * table in `secrets-extension.ts`, from the AWS docs); `layerVersion` picks another version of that
+   * layer (versions differ per region: take it from the AWS docs), `layerArn` any layer of the region.
+   */
+  secretsExtension: z
+    .strictObject({
+      layerVersion: z.int().min(1).optional(),
+      layerArn: z.string().regex(LAYER_VERSION_ARN, 'a Lambda layer version ARN').optional(),
+      /** `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT` of the extension and the functions. */
+      httpPort: z.int().min(1024).max(65_535).default(SECRETS_EXTENSION_DEFAULT_PORT),
+    })
+    .refine((s) => s.layerVersion === undefined || s.layerArn === undefined, { message: 'set layerVersion or layerArn, not both' })
+    .default({ httpPort: SECRETS_EXTENSION_DEFAULT_PORT }),
   /** Retention of every log group (Lambdas and the state machine). */
   logRetentionDays: z
     .int()
@@ -123,6 +139,13 @@ export const EnvironmentConfigSchema = z.strictObject({
   deletionProtection: z.boolean().default(false),
   /** Tags on every resource (merged with `project` and `environment`). */
   tags: z.record(z.string().min(1).max(128), z.string().max(256)).default({}),
+}).superRefine((config, ctx) => {
+  // The extension layer must exist in the stack's region (a function can only use layers of its region).
+  try {
+    secretsExtensionLayerArn(config.region, config.secretsExtension);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', path: ['secretsExtension'], message: (error as Error).message });
+  }
 });
 /** What `environments.ts` writes (defaults optional). */
 export type EnvironmentConfigInput = z.input<typeof EnvironmentConfigSchema>;

@@ -14,7 +14,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfigInput[] = [
     alarmEmail: 'saga-dev-alerts@example.com',
     bedrockModelId: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
     stripeSecretArn: 'arn:aws:secretsmanager:eu-west-1:111111111111:secret:saga-dev/stripe-api-key-AbC123',
-    carrierEndpoint: 'https://sandbox.carrier.example.com/v1',
+    carrierEndpoint: 'https://sandbox.carrier.example.com',
     logRetentionDays: 14,
     review: { timeoutSeconds: 86_400, heartbeatSeconds: 14_400, queueAgeAlarmSeconds: 3_600 },
     tags: { 'cost-center': 'fulfilment-dev' },
@@ -26,7 +26,7 @@ export const ENVIRONMENTS: readonly EnvironmentConfigInput[] = [
     alarmEmail: 'saga-oncall@example.com',
     bedrockModelId: 'eu.anthropic.claude-haiku-4-5-20251001-v1:0',
     stripeSecretArn: 'arn:aws:secretsmanager:eu-west-1:222222222222:secret:saga-prod/stripe-api-key-XyZ789',
-    carrierEndpoint: 'https://api.carrier.example.com/v1',
+    carrierEndpoint: 'https://api.carrier.example.com',
     logRetentionDays: 90,
     functions: {
       'charge-payment': { memoryMb: 1024, timeoutSeconds: 20 },

@@ -25,6 +25,7 @@ import {
 import { SagaFunction } from './constructs/saga-function.js';
 import { SagaStateMachine } from './constructs/saga-state-machine.js';
 import { bedrockResourceArns, ENV, functionNeeds } from './functions.js';
+import { secretsExtensionLayerArn } from './secrets-extension.js';
 import { findStackPolicyViolations, toTerraformJson } from './iam/policy.js';
 import { TABLE_KEYS, TABLES, type TableKey } from './tables.js';
 import { fulfilmentWorkflow } from './workflow.js';
@@ -139,6 +140,10 @@ export class FulfilmentStack extends TerraformStack {
       >,
       eventBus: { name: this.eventBus.name, arn: this.eventBus.arn },
       stripeSecretArn: config.stripeSecretArn,
+      secretsExtension: {
+        layerArn: secretsExtensionLayerArn(config.region, config.secretsExtension),
+        httpPort: config.secretsExtension.httpPort,
+      },
       carrierEndpoint: config.carrierEndpoint,
       bedrockModelId: config.bedrockModelId,
       bedrockResourceArns: bedrockResourceArns(config.bedrockModelId, {
@@ -159,6 +164,7 @@ export class FulfilmentStack extends TerraformStack {
           timeoutSeconds: settings.timeoutSeconds,
           environment: { [ENV.serviceName]: name, [ENV.logLevel]: 'INFO', ...needs.environment },
           statements: needs.statements,
+          ...(needs.layers ? { layers: needs.layers } : {}),
           logRetentionDays: config.logRetentionDays,
         });
         return [name, fn];

@@ -12,8 +12,10 @@ import { TABLES, type TableKey } from './tables.js';
 export const ENV = {
   eventBusName: 'EVENT_BUS_NAME',
   stripeSecretArn: 'STRIPE_SECRET_ARN',
-  carrierEndpoint: 'CARRIER_ENDPOINT',
+  carrierEndpoint: 'CARRIER_API_URL',
   bedrockModelId: 'BEDROCK_MODEL_ID',
+  /** Where the AWS Parameters and Secrets Lambda Extension listens (read by the extension and the payment functions). */
+  secretsExtensionPort: 'PARAMETERS_SECRETS_EXTENSION_HTTP_PORT',
   /** Powertools logger and idempotency: the service name in every log line. */
   serviceName: 'POWERTOOLS_SERVICE_NAME',
   logLevel: 'POWERTOOLS_LOG_LEVEL',
@@ -24,6 +26,8 @@ export interface FunctionResources {
   readonly tables: Readonly<Record<TableKey, { readonly name: string; readonly arn: string }>>;
   readonly eventBus: { readonly name: string; readonly arn: string };
   readonly stripeSecretArn: string;
+  /** The AWS Parameters and Secrets Lambda Extension the payment functions read the Stripe key through. */
+  readonly secretsExtension: { readonly layerArn: string; readonly httpPort: number };
   readonly carrierEndpoint: string;
   readonly bedrockModelId: string;
   /** The ARNs `bedrock:InvokeModel` is granted on: the inference profile and the model it routes to. */
@@ -34,6 +38,8 @@ export interface FunctionNeeds {
   readonly description: string;
   readonly environment: Record<string, string>;
   readonly statements: readonly PolicyStatement[];
+  /** Lambda layer version ARNs (extensions). */
+  readonly layers?: readonly string[];
 }
 
 /** The DynamoDB actions of the Powertools idempotency layer (conditional put, get, update, delete). */
@@ -50,28 +56,36 @@ const STOCK_TRANSACTION_ACTIONS = [
 export function functionNeeds(name: FunctionName, r: FunctionResources): FunctionNeeds {
   const table = (key: TableKey) => ({ [TABLES[key].envVar]: r.tables[key].name });
   const idempotency = statement('IdempotencyRecords', IDEMPOTENCY_ACTIONS, [r.tables.idempotency.arn]);
+  // The payment functions read the Stripe key through the Parameters and Secrets extension, which
+  // calls GetSecretValue with the function's role: the role may read that one secret, nothing else.
   const stripeKey = statement('ReadStripeKey', ['secretsmanager:GetSecretValue'], [r.stripeSecretArn]);
+  const stripeSecret = {
+    [ENV.stripeSecretArn]: r.stripeSecretArn,
+    [ENV.secretsExtensionPort]: String(r.secretsExtension.httpPort),
+  };
 
   switch (name) {
     case 'charge-payment':
       return {
         description: 'ChargePayment: authorise and capture the Stripe PaymentIntent; record it on the order.',
-        environment: { ...table('orders'), ...table('idempotency'), [ENV.stripeSecretArn]: r.stripeSecretArn },
+        environment: { ...table('orders'), ...table('idempotency'), ...stripeSecret },
         statements: [
           stripeKey,
           statement('OrderRecords', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [r.tables.orders.arn]),
           idempotency,
         ],
+        layers: [r.secretsExtension.layerArn],
       };
     case 'refund-payment':
       return {
         description: 'RefundPayment: cancel or refund the order\'s PaymentIntent (compensation of ChargePayment).',
-        environment: { ...table('orders'), ...table('idempotency'), [ENV.stripeSecretArn]: r.stripeSecretArn },
+        environment: { ...table('orders'), ...table('idempotency'), ...stripeSecret },
         statements: [
           stripeKey,
           statement('OrderRecords', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [r.tables.orders.arn]),
           idempotency,
         ],
+        layers: [r.secretsExtension.layerArn],
       };
     case 'reserve-stock':
       return {

@@ -28,6 +28,15 @@ describe('environments', () => {
     expect(parsed.functions).toEqual(DEFAULT_FUNCTION_SETTINGS);
     expect(parsed.stateMachine).toEqual({ includeExecutionData: false });
     expect(parsed.deletionProtection).toBe(false);
+    expect(parsed.secretsExtension).toEqual({ httpPort: 2773 });
+    expect(
+      parseEnvironmentConfig({
+        ...dev,
+        region: 'eu-central-2',
+        stripeSecretArn: 'arn:aws:secretsmanager:eu-central-2:111111111111:secret:s-AbC123',
+        secretsExtension: { layerArn: 'arn:aws:lambda:eu-central-2:772501565639:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:1' },
+      }).secretsExtension,
+    ).toMatchObject({ layerArn: expect.stringContaining(':eu-central-2:') });
     const prod = loadEnvironments().find((e) => e.stackName === 'prod')!;
     expect(prod.functions['charge-payment'].memoryMb).toBe(1024);
     expect(prod.functions['reserve-stock']).toEqual(DEFAULT_FUNCTION_SETTINGS['reserve-stock']);
@@ -45,6 +54,18 @@ describe('environments', () => {
     ['a review longer than SQS keeps messages', { review: { timeoutSeconds: 1_300_000, heartbeatSeconds: 600, queueAgeAlarmSeconds: 600 } }, /timeoutSeconds/],
     ['a Lambda timeout over 900 s', { functions: { 'book-shipment': { memoryMb: 256, timeoutSeconds: 901 } } }, /book-shipment/],
     ['an unknown key', { colour: 'blue' } as never, /colour/],
+    [
+      'a region without a known extension layer',
+      { region: 'eu-central-2', stripeSecretArn: 'arn:aws:secretsmanager:eu-central-2:111111111111:secret:s-AbC123' },
+      /no arm64 AWS Parameters and Secrets Lambda Extension layer is known for eu-central-2: set secretsExtension.layerArn/,
+    ],
+    [
+      'an extension layer of another region',
+      { secretsExtension: { layerArn: 'arn:aws:lambda:us-east-1:177933569100:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12' } },
+      /layerArn is in us-east-1, but the stack deploys to eu-west-1/,
+    ],
+    ['both a layer version and a layer ARN', { secretsExtension: { layerVersion: 12, layerArn: 'arn:aws:lambda:eu-west-1:015030872274:layer:X:1' } }, /not both/],
+    ['an extension port below 1024', { secretsExtension: { httpPort: 80 } }, /httpPort/],
   ])('rejects %s', (_, patch, message) => {
     expect(invalid(patch)).toThrow(message);
     expect(invalid(patch)).toThrow(/Invalid configuration for stack 'dev'/);

@@ -100,6 +100,30 @@ describe('Lambda functions', () => {
     }
   });
 
+  it('attaches the AWS Parameters and Secrets Lambda Extension (arm64, the region\'s layer) to the payment functions only', () => {
+    const layer = 'arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:4';
+    const fns = resources(json, 'aws_lambda_function');
+    expect(fns['charge-payment'].layers).toEqual([layer]);
+    expect(fns['refund-payment'].layers).toEqual([layer]);
+    for (const name of FUNCTION_NAMES.filter((n) => n !== 'charge-payment' && n !== 'refund-payment')) {
+      expect(fns[name], name).not.toHaveProperty('layers');
+      expect(fns[name].environment.variables, name).not.toHaveProperty('PARAMETERS_SECRETS_EXTENSION_HTTP_PORT');
+    }
+  });
+
+  it('takes the extension layer version, a whole layer ARN or the port from the environment', () => {
+    const version = synthStack(configWithBundles(dirs, { secretsExtension: { layerVersion: 12 } })).json;
+    expect(resources(version, 'aws_lambda_function')['charge-payment'].layers).toEqual([
+      'arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:12',
+    ]);
+    const arn = 'arn:aws:lambda:eu-west-1:015030872274:layer:AWS-Parameters-and-Secrets-Lambda-Extension-Arm64:96';
+    const custom = synthStack(configWithBundles(dirs, { secretsExtension: { layerArn: arn, httpPort: 2780 } })).json;
+    expect(resources(custom, 'aws_lambda_function')['refund-payment']).toMatchObject({
+      layers: [arn],
+      environment: { variables: { PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2780' } },
+    });
+  });
+
   it('takes per-function memory and timeout from the environment (prod overrides)', () => {
     expect(resources(prodJson, 'aws_lambda_function')['charge-payment']).toMatchObject({ memory_size: 1024, timeout: 20 });
     expect(resources(prodJson, 'aws_lambda_function')['reserve-stock']).toMatchObject({ memory_size: 256, timeout: 10 });
@@ -116,7 +140,7 @@ describe('Lambda functions', () => {
     for (const name of ['reserve-stock', 'release-stock']) {
       expect(env(name)).toMatchObject({ STOCK_TABLE: '${aws_dynamodb_table.stock.name}', ORDERS_TABLE: '${aws_dynamodb_table.orders.name}' });
     }
-    expect(env('book-shipment')).toMatchObject({ CARRIER_ENDPOINT: dev.carrierEndpoint });
+    expect(env('book-shipment')).toMatchObject({ CARRIER_API_URL: dev.carrierEndpoint });
     expect(env('emit-receipt')).toMatchObject({
       RECEIPTS_TABLE: '${aws_dynamodb_table.receipts.name}',
       EVENT_BUS_NAME: '${aws_cloudwatch_event_bus.events.name}',
@@ -126,6 +150,8 @@ describe('Lambda functions', () => {
       POWERTOOLS_LOG_LEVEL: 'INFO',
       BEDROCK_MODEL_ID: dev.bedrockModelId,
     });
+    expect(env('charge-payment')).toMatchObject({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773' });
+    expect(env('refund-payment')).toMatchObject({ PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: '2773' });
     // No function gets a secret value, only the secret's ARN.
     expect(JSON.stringify(resources(json, 'aws_lambda_function'))).not.toMatch(/sk_(live|test)_/);
   });

@@ -5,14 +5,15 @@
  * | variable | required | meaning |
  * | --- | --- | --- |
  * | `ORDERS_TABLE` | yes | DynamoDB table of order records (`pk` = `ORDER#<orderId>`, `sk` = `ORDER`) |
- * | `STRIPE_SECRET_ARN` | yes, unless `STRIPE_SECRET_KEY` | Secrets Manager secret holding the Stripe secret key |
+ * | `STRIPE_SECRET_ARN` | yes, unless `STRIPE_SECRET_KEY` | Secrets Manager secret holding the Stripe secret key (read through the Lambda extension) |
  * | `STRIPE_SECRET_KEY` | no | LOCAL RUNS ONLY: a `sk_test_` key used instead of the secret |
  * | `STRIPE_API_BASE` | no | Stripe API base URL, e.g. `http://127.0.0.1:12111` (default: api.stripe.com) |
  * | `STRIPE_TIMEOUT_MS` | no | per-request timeout of the Stripe SDK (default 10000) |
  * | `STRIPE_MAX_NETWORK_RETRIES` | no | the Stripe SDK's own retries, same idempotency key (default 2) |
  *
- * DynamoDB and Secrets Manager endpoints follow the AWS SDK's variables (`AWS_ENDPOINT_URL_DYNAMODB`,
- * `AWS_ENDPOINT_URL_SECRETS_MANAGER`, `AWS_REGION`).
+ * The DynamoDB endpoint follows the AWS SDK's variables (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_REGION`). The
+ * secret is read through the AWS Parameters and Secrets Lambda Extension (`AWS_SESSION_TOKEN`,
+ * `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`; see `secrets-extension.ts`).
  */
 
 /** A missing or malformed setting. Its message names the variable, never a secret value. */

@@ -1,35 +1,52 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { GetSecretValueCommand, SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
-import { mockClient } from 'aws-sdk-client-mock';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError } from './config.js';
 import { createPaymentDeps } from './deps.js';
 
-const secretsMock = mockClient(SecretsManagerClient);
+let extension: Server | undefined;
 
-afterEach(() => {
-  secretsMock.reset();
+afterEach(async () => {
   vi.unstubAllEnvs();
+  await new Promise((resolve) => (extension ? extension.close(resolve) : resolve(undefined)));
+  extension = undefined;
 });
 
 describe('createPaymentDeps', () => {
-  it('builds the clients, the lazy Stripe provider and a logger named after the service', async () => {
+  it('builds the DynamoDB client, the lazy Stripe provider (key through the Lambda extension) and a logger named after the service', async () => {
     vi.stubEnv('AWS_REGION', 'eu-west-1');
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
-    secretsMock.on(GetSecretValueCommand).resolves({ SecretString: 'sk_test_fromSecret' });
-    const deps = createPaymentDeps('charge-payment', { ORDERS_TABLE: 'saga-orders', STRIPE_SECRET_ARN: 'arn:stripe' });
+    const requests: { url: string | undefined; token: string | string[] | undefined }[] = [];
+    extension = createServer((req, res) => {
+      requests.push({ url: req.url, token: req.headers['x-aws-parameters-secrets-token'] });
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ SecretString: 'sk_test_fromSecret' }));
+    });
+    await new Promise<void>((resolve) => extension!.listen(0, 'localhost', resolve));
+    const port = String((extension.address() as AddressInfo).port);
+
+    const deps = createPaymentDeps('charge-payment', {
+      ORDERS_TABLE: 'saga-orders',
+      STRIPE_SECRET_ARN: 'arn:stripe',
+      AWS_SESSION_TOKEN: 'session-token',
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: port,
+    });
     expect(deps.ordersTable).toBe('saga-orders');
     expect(deps.dynamodb).toBeInstanceOf(DynamoDBClient);
     expect(deps.logger).toBeInstanceOf(Logger);
     expect(deps.now()).toBeInstanceOf(Date);
-    expect(secretsMock.calls()).toHaveLength(0); // the key is read on first use, not at cold start
+    expect(requests).toHaveLength(0); // the key is read on first use, not at cold start
     await expect(deps.stripe()).resolves.toBeInstanceOf(Stripe);
-    expect(secretsMock.commandCalls(GetSecretValueCommand)[0]!.args[0].input).toEqual({ SecretId: 'arn:stripe' });
+    await deps.stripe();
+    expect(requests).toEqual([{ url: '/secretsmanager/get?secretId=arn%3Astripe', token: 'session-token' }]);
   });
 
   it('fails fast on incomplete configuration', () => {
     expect(() => createPaymentDeps('refund-payment', { ORDERS_TABLE: 'saga-orders' })).toThrow(ConfigurationError);
+    expect(() =>
+      createPaymentDeps('refund-payment', { ORDERS_TABLE: 'saga-orders', STRIPE_SECRET_ARN: 'arn:stripe', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 'x' }),
+    ).toThrow(/PARAMETERS_SECRETS_EXTENSION_HTTP_PORT/);
   });
 });

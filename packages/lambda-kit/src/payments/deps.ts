@@ -1,7 +1,7 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { loadPaymentConfig } from './config.js';
+import { extensionSecretReader } from './secrets-extension.js';
 import { createStripeProvider, type StripeProvider } from './stripe-client.js';
 
 /** The logger calls a payment step makes (a Powertools `Logger` fits). */
@@ -19,18 +19,19 @@ export interface PaymentDeps {
 }
 
 /**
- * The production dependencies of a payment Lambda, built once per cold start: AWS clients (endpoints
- * from the AWS SDK's environment, e.g. `AWS_ENDPOINT_URL_DYNAMODB`), a Stripe client whose key is read
- * from Secrets Manager on first use and cached, and a Powertools logger named `serviceName`.
+ * The production dependencies of a payment Lambda, built once per cold start: the DynamoDB client
+ * (endpoint from the AWS SDK's environment, e.g. `AWS_ENDPOINT_URL_DYNAMODB`), a Stripe client whose
+ * key is read on first use through the AWS Parameters and Secrets Lambda Extension (no Secrets
+ * Manager SDK client; see {@link extensionSecretReader}) and cached, and a Powertools logger named
+ * `serviceName`.
  * @throws {ConfigurationError} when the environment is incomplete (see {@link loadPaymentConfig})
  */
 export function createPaymentDeps(serviceName: string, env: Readonly<Record<string, string | undefined>> = process.env) {
   const config = loadPaymentConfig(env);
-  const secrets = new SecretsManagerClient({});
   return {
     dynamodb: new DynamoDBClient({}),
     ordersTable: config.ordersTable,
-    stripe: createStripeProvider(config.stripe, secrets),
+    stripe: createStripeProvider(config.stripe, extensionSecretReader(env)),
     logger: new Logger({ serviceName }),
     now: () => new Date(),
   } satisfies PaymentDeps;

@@ -12,6 +12,9 @@ export {
   type PaymentStatus,
   type RecordResult,
 } from './order-record.js';
+export { extensionSecretReader, SECRETS_EXTENSION_DEFAULT_PORT, SecretsExtensionError, type SecretReader } from './secrets-extension.js';
+export { secretsManagerReader } from './secrets-manager.js';
+export { PAYMENT_STRIPE_RESOURCES, type PaymentStripe } from './stripe-resources.js';
 export {
   createStripeClient,
   createStripeProvider,

@@ -3,10 +3,11 @@ import { mockClient } from 'aws-sdk-client-mock';
 import Stripe from 'stripe';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigurationError } from './config.js';
+import { secretsManagerReader } from './secrets-manager.js';
 import { createStripeProvider, isProviderUnavailable, isStripeError, readStripeKey, UnexpectedStripeError } from './stripe-client.js';
 
 const secretsMock = mockClient(SecretsManagerClient);
-const secrets = new SecretsManagerClient({ region: 'eu-west-1' });
+const secrets = secretsManagerReader(new SecretsManagerClient({ region: 'eu-west-1' }));
 const config = { secretArn: 'arn:stripe', timeoutMs: 1000, maxNetworkRetries: 0 };
 
 afterEach(() => secretsMock.reset());

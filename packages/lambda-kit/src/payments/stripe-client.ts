@@ -1,20 +1,26 @@
-import { GetSecretValueCommand, type SecretsManagerClient } from '@aws-sdk/client-secrets-manager';
 import Stripe from 'stripe';
 import { ConfigurationError, type StripeConfig } from './config.js';
-
-/** Gives the Stripe client, creating it (and reading its key) on first use. */
-export type StripeProvider = () => Promise<Stripe>;
+import type { SecretReader } from './secrets-extension.js';
+import type { PaymentStripe } from './stripe-resources.js';
 
 /**
- * A provider that reads the key ONCE (Secrets Manager `GetSecretValue`, or the local-only
+ * Gives the Stripe client, creating it (and reading its key) on first use. It is typed as the
+ * resources the payment steps use ({@link PaymentStripe}): their bundles register no others.
+ */
+export type StripeProvider = () => Promise<PaymentStripe>;
+
+/**
+ * A provider that reads the key ONCE (the secret through `readSecret`, or the local-only
  * `STRIPE_SECRET_KEY`) and then reuses one client: create it at module scope so a cold start reads the
  * secret once and warm invocations reuse it. A failed read is not cached; the next call tries again.
+ * The key is read on the first call, inside an invocation (the Lambda extension does not answer
+ * during the init phase).
  */
-export function createStripeProvider(config: StripeConfig, secrets: Pick<SecretsManagerClient, 'send'>): StripeProvider {
+export function createStripeProvider(config: StripeConfig, readSecret: SecretReader): StripeProvider {
   let client: Promise<Stripe> | undefined;
   return () => {
     client ??= (async () => {
-      const key = config.secretKey ?? (await readStripeKey(secrets, config.secretArn!));
+      const key = config.secretKey ?? (await readStripeKey(readSecret, config.secretArn!));
       return createStripeClient(key, config);
     })().catch((error: unknown) => {
       client = undefined;
@@ -40,9 +46,8 @@ const STRIPE_KEY = /^(sk|rk)_(test|live)_[A-Za-z0-9_]{1,247}$/;
  * Reads the Stripe secret key: SecretString is the key itself or JSON `{"apiKey": "..."}`.
  * @throws {ConfigurationError} when the secret holds no key (its content is never quoted)
  */
-export async function readStripeKey(secrets: Pick<SecretsManagerClient, 'send'>, secretId: string): Promise<string> {
-  const { SecretString } = await secrets.send(new GetSecretValueCommand({ SecretId: secretId }));
-  const text = SecretString?.trim();
+export async function readStripeKey(readSecret: SecretReader, secretId: string): Promise<string> {
+  const text = (await readSecret(secretId))?.trim();
   if (!text) throw new ConfigurationError('the Stripe secret has no SecretString');
   let key: unknown = text;
   if (text.startsWith('{')) {

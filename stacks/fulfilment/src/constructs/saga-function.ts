@@ -19,6 +19,8 @@ export interface SagaFunctionProps {
   readonly environment: Record<string, string>;
   /** The function's own permissions; logging to its log group and X-Ray are added here. */
   readonly statements: readonly PolicyStatement[];
+  /** Lambda layer version ARNs (extensions), if any. */
+  readonly layers?: readonly string[];
   readonly logRetentionDays: number;
 }
 
@@ -85,6 +87,7 @@ export class SagaFunction extends Construct {
       memorySize: props.memoryMb,
       timeout: props.timeoutSeconds,
       environment: { variables: props.environment },
+      ...(props.layers && props.layers.length > 0 ? { layers: [...props.layers] } : {}),
       loggingConfig: { logFormat: 'JSON', logGroup: this.logGroup.name },
       tracingConfig: { mode: 'Active' },
       // The log group exists (with its retention) and the role can write to it before the first invocation.
