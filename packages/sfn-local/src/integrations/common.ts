@@ -51,12 +51,19 @@ export function bodyString(value: JsonValue): string {
 }
 
 /**
- * A request id shaped like AWS's (a v4 UUID). Not security-sensitive, so Math.random: the crypto
- * generator's first call loads Node's crypto internals, a millisecond of a cold start.
+ * A request id shaped like AWS's (a v4-style UUID): unique in this process (a random prefix drawn
+ * once, then a counter), which is all a request id needs; it is not a secret. Drawing 32 random
+ * digits per call, or loading the crypto generator on a cold start, cost more than the rest of a
+ * Lambda invocation's bookkeeping.
  */
 export function newRequestId(): string {
-  return randomUuid(Math.random);
+  requestCounter = (requestCounter + 1) % 0x1000000000000;
+  return REQUEST_ID_PREFIX + requestCounter.toString(16).padStart(12, '0');
 }
+
+/** `xxxxxxxx-xxxx-4xxx-yxxx-`: the first 24 characters of a random UUID. */
+const REQUEST_ID_PREFIX = randomUuid(Math.random).slice(0, 24);
+let requestCounter = 0;
 
 /** `SdkHttpMetadata` as the optimized integrations report it (header values also as one-element lists). */
 export function sdkHttpMetadata(headers: Record<string, string>, status = 200): JsonObject {
