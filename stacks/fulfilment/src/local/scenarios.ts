@@ -1,4 +1,5 @@
 import type { Order } from '@saga/contracts';
+import { seededRandom } from '@saga/sfn-local';
 import type { CarrierFaultInput } from '@saga/testkit';
 
 /**
@@ -86,18 +87,6 @@ export const FAULT_PROFILES = {
 export type FaultProfile = keyof typeof FAULT_PROFILES;
 export const FAULT_PROFILE_NAMES = Object.keys(FAULT_PROFILES) as FaultProfile[];
 
-/** A seeded generator (mulberry32): the same seed gives the same batch. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export interface PlannedOrder {
   readonly order: Order;
   readonly scenario: Scenario;
@@ -107,7 +96,8 @@ const NORMAL_SKUS: readonly Sku[] = ['BOOK-1', 'MUG-2', 'LAMP-3'];
 
 /**
  * The batch: `count` orders named `<prefix>-<n>`, scenarios drawn by weight from the profile with
- * the seed; the first orders take each scenario of the profile once, so every outcome shows.
+ * the seed (the engine's seeded generator: the same seed, the same batch); the first orders take each
+ * scenario of the profile once, so every outcome shows.
  */
 export function planBatch(count: number, options: { seed: number; profile: FaultProfile; prefix: string }): PlannedOrder[] {
   const random = seededRandom(options.seed);
