@@ -9,12 +9,15 @@ import {
   startStripeServer,
   type StripeServer,
   uniqueSagaTableNames,
+  invokeBundle,
+  lambdaLikeEnv,
+  LAMBDA_SESSION_TOKEN,
+  startSecretsExtensionStub,
+  type BundleOutcome,
+  type SecretsExtensionStub,
 } from '@saga/testkit';
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import type Stripe from 'stripe';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 
@@ -27,74 +30,28 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 const BUNDLE = fileURLToPath(new URL('../dist/lambda/handler.mjs', import.meta.url));
 const META = fileURLToPath(new URL('../dist/lambda/meta.json', import.meta.url));
 const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:saga/stripe-api-key-AbC123';
-const SESSION_TOKEN = 'lambda-session-token';
+
 
 let dynamo: DynamoServer;
 let dynamodb: DynamoDBClient;
 let ordersTable: string;
 let stripe: StripeServer;
-let extension: { port: number; requests: { url: string | undefined; token: unknown }[]; answer: (status: number, body: unknown) => void; close(): Promise<void> };
+let extension: SecretsExtensionStub;
 
-/** The AWS Parameters and Secrets Lambda Extension, as the bundle sees it. */
-async function startExtension(secretString: () => string): Promise<typeof extension> {
-  const requests: { url: string | undefined; token: unknown }[] = [];
-  let override: { status: number; body: unknown } | undefined;
-  const server: Server = createServer((req, res) => {
-    requests.push({ url: req.url, token: req.headers['x-aws-parameters-secrets-token'] });
-    const { status, body } = override ?? { status: 200, body: { ARN: SECRET_ARN, Name: 'saga/stripe-api-key', SecretString: secretString() } };
-    res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
-  });
-  await new Promise<void>((resolve) => server.listen(0, 'localhost', resolve));
-  return {
-    port: (server.address() as AddressInfo).port,
-    requests,
-    answer: (status, body) => (override = { status, body }),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
-}
-
-type Outcome = { ok: true; value: Record<string, unknown> } | { ok: false; name: string; message: string };
-
-// One cold start: import the bundle, then invoke the handler with each event in turn (warm invocations).
-const RUNNER = `
-const [bundle, events] = [process.argv[1], JSON.parse(process.argv[2])];
-const { handler } = await import(bundle);
-const out = [];
-for (const event of events) {
-  try { out.push({ ok: true, value: await handler(event) }); }
-  catch (error) { out.push({ ok: false, name: error.name, message: error.message }); }
-}
-process.stdout.write('\\n' + JSON.stringify(out) + '\\n');
-`;
-
-function invokeBundle(events: unknown[]): Promise<Outcome[]> {
-  const env = {
-    PATH: process.env['PATH'] ?? '',
-    AWS_REGION: 'eu-west-1',
-    AWS_ACCESS_KEY_ID: 'AKIDLOCAL',
-    AWS_SECRET_ACCESS_KEY: 'local',
-    AWS_SESSION_TOKEN: SESSION_TOKEN,
-    AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-    AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-    POWERTOOLS_LOG_LEVEL: 'SILENT',
-    ORDERS_TABLE: ordersTable,
-    STRIPE_SECRET_ARN: SECRET_ARN,
-    STRIPE_API_BASE: stripe.url,
-    STRIPE_MAX_NETWORK_RETRIES: '0',
-    STRIPE_TIMEOUT_MS: '2000',
-    PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
-  };
-  return new Promise((resolve, reject) => {
-    execFile(
-      process.execPath,
-      ['--input-type=module', '-e', RUNNER, pathToFileURL(BUNDLE).href, JSON.stringify(events)],
-      { env, encoding: 'utf8', timeout: 15_000 },
-      (error, stdout, stderr) => {
-        if (error) return reject(new Error(`the bundle failed: ${error.message}\n${stderr}`));
-        resolve(JSON.parse(stdout.trim().split('\n').at(-1)!) as Outcome[]);
-      },
-    );
-  });
+function invoke(events: unknown[]): Promise<BundleOutcome[]> {
+  return invokeBundle(
+    BUNDLE,
+    events,
+    lambdaLikeEnv({
+      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
+      ORDERS_TABLE: ordersTable,
+      STRIPE_SECRET_ARN: SECRET_ARN,
+      STRIPE_API_BASE: stripe.url,
+      STRIPE_MAX_NETWORK_RETRIES: '0',
+      STRIPE_TIMEOUT_MS: '2000',
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
+    }),
+  );
 }
 
 beforeAll(async () => {
@@ -108,7 +65,7 @@ afterAll(async () => {
 beforeEach(async () => {
   ordersTable = (await createSagaTables(dynamodb, uniqueSagaTableNames('refund-bundle'))).orders;
   stripe = await startStripeServer();
-  extension = await startExtension(() => stripe.apiKey);
+  extension = await startSecretsExtensionStub(SECRET_ARN, () => stripe.apiKey);
 });
 afterEach(async () => {
   await stripe.close();
@@ -151,7 +108,7 @@ describe('the bundled RefundPayment handler (dist/lambda/handler.mjs)', () => {
     const piPaid = await charge(paid, { capture: true });
     const piHeld = await charge(held, { capture: false });
 
-    const [refunded, again, canceled, noop] = await invokeBundle([
+    const [refunded, again, canceled, noop] = await invoke([
       { order: paid, payment: captured(piPaid) },
       { order: paid, payment: captured(piPaid) },
       { order: held },
@@ -166,7 +123,7 @@ describe('the bundled RefundPayment handler (dist/lambda/handler.mjs)', () => {
     expect(stripe.ledger({ orderId: 'ord-held' })).toEqual([expect.objectContaining({ status: 'canceled', captured: 0 })]);
     expect(await readPaymentRecord(dynamodb, ordersTable, 'ord-paid')).toMatchObject({ paymentStatus: 'refunded' });
     expect(await readPaymentRecord(dynamodb, ordersTable, 'ord-held')).toMatchObject({ paymentStatus: 'canceled' });
-    expect(extension.requests).toEqual([{ url: `/secretsmanager/get?secretId=${encodeURIComponent(SECRET_ARN)}`, token: SESSION_TOKEN }]);
+    expect(extension.requests).toEqual([{ url: `/secretsmanager/get?secretId=${encodeURIComponent(SECRET_ARN)}`, token: LAMBDA_SESSION_TOKEN }]);
   });
 
   it('a charge refunded elsewhere is found with refunds.list (Stripe forgot our key)', async () => {
@@ -174,24 +131,24 @@ describe('the bundled RefundPayment handler (dist/lambda/handler.mjs)', () => {
     const pi = await charge(order, { capture: true });
     const sdk = createStripeClient(stripe.apiKey, { api: stripe.sdkOptions(), timeoutMs: 2000, maxNetworkRetries: 0 });
     const byHand = await sdk.refunds.create({ payment_intent: pi.id });
-    const [out] = await invokeBundle([{ order, payment: captured(pi) }]);
+    const [out] = await invoke([{ order, payment: captured(pi) }]);
     expect(out).toEqual({ ok: true, value: { outcome: 'refunded', refundId: byHand.id } });
     expect(stripe.requests({ method: 'GET', path: '/v1/refunds' })).toHaveLength(1);
     expect(stripe.ledger({ orderId: order.orderId })).toEqual([expect.objectContaining({ refunds: 1, net: 0 })]);
   });
 
   it('keeps the saga error names: CompensationFailed, PaymentProviderUnavailable, the Secrets Manager error', async () => {
-    const [bad] = await invokeBundle([{ order: { orderId: 'ord-1' } }]);
+    const [bad] = await invoke([{ order: { orderId: 'ord-1' } }]);
     expect(bad).toMatchObject({ ok: false, name: 'CompensationFailed' });
 
     const order = anOrder({ orderId: 'ord-outage' });
     const pi = await charge(order, { capture: true });
     stripe.faults.inject({ kind: '429', times: 'always' });
-    const [outage] = await invokeBundle([{ order, payment: captured(pi) }]);
+    const [outage] = await invoke([{ order, payment: captured(pi) }]);
     expect(outage).toMatchObject({ ok: false, name: 'PaymentProviderUnavailable', message: expect.stringContaining('StripeRateLimitError') });
 
     extension.answer(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
-    const [missing] = await invokeBundle([{ order, payment: captured(pi) }]);
+    const [missing] = await invoke([{ order, payment: captured(pi) }]);
     expect(missing).toMatchObject({ ok: false, name: 'ResourceNotFoundException' });
   });
 
