@@ -175,6 +175,8 @@ export class CarrierStub {
   #requests: CarrierRequestLog[] = [];
   /** Bookings by idempotency key, with the canonical body that made them. */
   #bookings = new Map<string, { booking: CarrierBooking; canonicalBody: string }>();
+  /** The bookings by order id, so `bookings({ orderId })` stays cheap in a long run. */
+  #bookingsByOrder = new Map<string, CarrierBooking[]>();
   #shipments = new Map<string, CarrierShipment>();
   #timers = new Set<NodeJS.Timeout>();
 
@@ -192,6 +194,7 @@ export class CarrierStub {
       if (saved.version !== 1 || !Array.isArray(saved.bookings)) throw new Error(`CarrierStub: ${options.dataFile} is not a carrier stub data file (version 1)`);
       for (const [key, entry] of saved.bookings) {
         this.#bookings.set(key, entry);
+        this.#indexBooking(entry.booking);
         this.#shipments.set(entry.booking.shipment.shipmentId, entry.booking.shipment);
       }
     }
@@ -297,9 +300,14 @@ export class CarrierStub {
     return this.#requests.map((r) => ({ ...r }));
   }
 
-  /** What was booked, once per idempotency key, oldest first. */
-  bookings(): CarrierBooking[] {
+  /** What was booked, once per idempotency key, oldest first; optionally only one order's. */
+  bookings(filter: { orderId?: string } = {}): CarrierBooking[] {
+    if (filter.orderId !== undefined) return [...(this.#bookingsByOrder.get(filter.orderId) ?? [])];
     return [...this.#bookings.values()].map((b) => b.booking);
+  }
+
+  #indexBooking(booking: CarrierBooking): void {
+    this.#bookingsByOrder.set(booking.orderId, [...(this.#bookingsByOrder.get(booking.orderId) ?? []), booking]);
   }
 
   /** Forgets faults, requests and bookings. */
@@ -307,6 +315,7 @@ export class CarrierStub {
     this.clearFaults();
     this.#requests = [];
     this.#bookings.clear();
+    this.#bookingsByOrder.clear();
     this.#shipments.clear();
     return this;
   }
@@ -474,6 +483,7 @@ export class CarrierStub {
       bookedAt: new Date().toISOString(),
     };
     this.#bookings.set(booking.key, { booking: record, canonicalBody: booking.canonicalBody });
+    this.#indexBooking(record);
     this.#shipments.set(shipment.shipmentId, shipment);
     this.#persist();
     return record;

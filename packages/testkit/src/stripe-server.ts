@@ -442,6 +442,10 @@ class StripeAccount {
   readonly refunds = new Map<string, RefundRecord>();
   readonly idempotency = new Map<string, SavedResponse>();
   readonly log: StripeRequestRecord[] = [];
+  /** For {@link ledger}: PaymentIntent ids by `metadata.orderId`, charges and refunds by PaymentIntent (a ledger of one order stays cheap in a big account). */
+  private readonly intentsByOrder = new Map<string, string[]>();
+  private readonly chargesByIntent = new Map<string, ChargeRecord[]>();
+  private readonly refundsByIntent = new Map<string, RefundRecord[]>();
 
   constructor(
     readonly now: () => number,
@@ -463,9 +467,9 @@ class StripeAccount {
   }
 
   restore(snapshot: AccountSnapshot): void {
-    for (const r of snapshot.paymentIntents) this.paymentIntents.set(r.obj.id, r);
-    for (const r of snapshot.charges) this.charges.set(r.obj.id, r);
-    for (const r of snapshot.refunds) this.refunds.set(r.obj.id, r);
+    for (const r of snapshot.paymentIntents) this.addIntent(r);
+    for (const r of snapshot.charges) this.addCharge(r);
+    for (const r of snapshot.refunds) this.addRefund(r);
     for (const [k, v] of snapshot.idempotency) this.idempotency.set(k, v);
   }
 
@@ -473,6 +477,9 @@ class StripeAccount {
     this.paymentIntents.clear();
     this.charges.clear();
     this.refunds.clear();
+    this.intentsByOrder.clear();
+    this.chargesByIntent.clear();
+    this.refundsByIntent.clear();
     this.idempotency.clear();
     this.log.length = 0;
     this.faults.clear();
@@ -595,7 +602,7 @@ class StripeAccount {
       captures: 0,
       declines: 0,
     };
-    this.paymentIntents.set(id, rec);
+    this.addIntent(rec);
     if (confirm) this.confirmRecord(rec, 'POST', '/v1/payment_intents');
     return { status: 200, body: this.render(rec, expand) };
   }
@@ -656,7 +663,7 @@ class StripeAccount {
       refunded: false,
       status: 'failed',
     };
-    this.charges.set(chargeId, { obj: charge });
+    this.addCharge({ obj: charge });
     rec.obj['latest_charge'] = chargeId;
     if (decline) {
       charge['failure_code'] = decline.code;
@@ -889,7 +896,7 @@ class StripeAccount {
       status: 'succeeded',
       transfer_reversal: null,
     };
-    this.refunds.set(id, { obj: refund });
+    this.addRefund({ obj: refund });
     charge.obj.amount_refunded += amount;
     charge.obj['refunded'] = charge.obj.amount_refunded >= charge.obj.amount_captured;
     return { status: 200, body: this.renderRefund({ obj: refund }, expand) };
@@ -929,22 +936,42 @@ class StripeAccount {
     return { status: 200, body: clone(rec.obj) };
   }
 
+  private addIntent(rec: PaymentIntentRecord): void {
+    this.paymentIntents.set(rec.obj.id, rec);
+    const orderId = rec.obj.metadata['orderId'];
+    if (orderId !== undefined) this.intentsByOrder.set(orderId, [...(this.intentsByOrder.get(orderId) ?? []), rec.obj.id]);
+  }
+
+  private addCharge(rec: ChargeRecord): void {
+    this.charges.set(rec.obj.id, rec);
+    this.chargesByIntent.set(rec.obj.payment_intent, [...(this.chargesByIntent.get(rec.obj.payment_intent) ?? []), rec]);
+  }
+
+  private addRefund(rec: RefundRecord): void {
+    this.refunds.set(rec.obj.id, rec);
+    this.refundsByIntent.set(rec.obj.payment_intent, [...(this.refundsByIntent.get(rec.obj.payment_intent) ?? []), rec]);
+  }
+
   ledger(filter: { orderId?: string; paymentIntentId?: string } = {}): StripeLedgerEntry[] {
     const out: StripeLedgerEntry[] = [];
-    for (const rec of this.paymentIntents.values()) {
-      const live = this.pi(rec.obj.id);
+    const ids =
+      filter.paymentIntentId !== undefined
+        ? [filter.paymentIntentId]
+        : filter.orderId !== undefined
+          ? (this.intentsByOrder.get(filter.orderId) ?? [])
+          : [...this.paymentIntents.keys()];
+    for (const id of ids) {
+      if (!this.paymentIntents.has(id)) continue;
+      const live = this.pi(id);
       const orderId = live.obj.metadata['orderId'] ?? null;
       if (filter.orderId !== undefined && orderId !== filter.orderId) continue;
-      if (filter.paymentIntentId !== undefined && live.obj.id !== filter.paymentIntentId) continue;
       let captured = 0;
-      for (const c of this.charges.values()) if (c.obj.payment_intent === live.obj.id) captured += c.obj.amount_captured;
+      for (const c of this.chargesByIntent.get(live.obj.id) ?? []) captured += c.obj.amount_captured;
       let refunded = 0;
       let refunds = 0;
-      for (const r of this.refunds.values()) {
-        if (r.obj.payment_intent === live.obj.id) {
-          refunded += r.obj.amount;
-          refunds++;
-        }
+      for (const r of this.refundsByIntent.get(live.obj.id) ?? []) {
+        refunded += r.obj.amount;
+        refunds++;
       }
       out.push({
         paymentIntentId: live.obj.id,

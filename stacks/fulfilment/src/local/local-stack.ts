@@ -76,9 +76,9 @@ export interface LocalStackOptions {
   /** Wraps each function's handler (the bundle's `handler`, imported on first call): fault injection by the verifier. */
   wrapFunction?: (fn: FunctionName, handler: LambdaHandler) => LambdaHandler;
   /**
-   * Keep nothing on disk: DynamoDB Local and the Stripe account in memory, no engine journal (the
-   * verifier runs thousands of short orders; rewriting the Stripe data file after every request is
-   * quadratic in the orders run). `dataDir` is then unused. @default false
+   * Keep nothing on disk: DynamoDB Local, the Stripe account and the carrier's bookings in memory, no
+   * engine journal (the verifier runs thousands of short orders; rewriting the Stripe and carrier data
+   * files after every request is quadratic in the orders run). `dataDir` is then unused. @default false
    */
   ephemeral?: boolean;
 }
@@ -127,7 +127,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     const [dynamo, stripe, carrier] = await Promise.all([
       startDynamoDbLocal(options.ephemeral ? {} : { path: join(dataDir, 'dynamodb') }),
       startStripeServer(options.ephemeral ? {} : { dataFile: join(dataDir, 'stripe.json') }),
-      startCarrierStub({ dataFile: join(dataDir, 'carrier.json') }),
+      startCarrierStub(options.ephemeral ? {} : { dataFile: join(dataDir, 'carrier.json') }),
     ]);
     closers.push(() => dynamo.close(), () => stripe.close(), () => carrier.close());
     const dynamodb = localDynamoClient(dynamo);
