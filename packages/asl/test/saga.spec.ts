@@ -138,14 +138,23 @@ describe('saga(): the generated machine', () => {
     expect(variables['failedStep']).toBe('ReleaseStock');
   });
 
-  test('skipping a failed compensation on review carries on with the rest', () => {
+  test('compensate on the review of a failed compensation runs it again, then the rest: nothing stays held', () => {
     const { path } = walk(definition, {
-      failures: { EmitReceipt: { error: 'InvalidOrder' }, ReleaseStock: { error: 'Lambda.Unknown' } },
+      failures: { EmitReceipt: { error: 'InvalidOrder' }, ReleaseStock: { error: 'Lambda.Unknown', times: 1 } },
       reviews: [{ outcome: 'compensate' }],
     });
     expect(path.slice(path.indexOf('CompensateFailedStep'))).toEqual([
-      'CompensateFailedStep', 'RefundPayment', 'NotifyFailure', 'OrderFulfillmentFailed',
+      'CompensateFailedStep', 'ReleaseStock', 'RefundPayment', 'NotifyFailure', 'OrderFulfillmentFailed',
     ]);
+  });
+
+  test('a review of a failed compensation that expires runs it again too (the Catch compensates)', () => {
+    const review = definition.States['WaitForHumanReview'] as JsonPathTaskState;
+    expect(review.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'CompensateFailedStep' })]);
+    const choice = definition.States['CompensateFailedStep'] as { Choices: Array<{ StringEquals?: string; Next: string }> };
+    for (const compensation of ['RefundPayment', 'ReleaseStock']) {
+      expect(choice.Choices.find((c) => c.StringEquals === compensation)?.Next).toBe(compensation);
+    }
   });
 
   test('the review message carries the token, the execution, the error, the analysis and the declared context', () => {

@@ -107,11 +107,10 @@ describe('the fault-schedule explorer', { timeout: 120_000 }, () => {
     expect(run.violations.map((v) => v.rule)).toEqual(expect.arrayContaining([RULES.doubleCharge, RULES.fulfilled]));
   });
 
-  // Found by `npm run verify`: after a compensation fails, the review's "compensate" (and a token
-  // that expires, which takes the same Catch) goes CompensateFailedStep → NotifyFailure without
-  // running the compensation again, so the order ends FAILED still charged. Flip to `it` once the
-  // workflow re-runs the compensation.
-  it.fails('known product bug: a failed refund reviewed "compensate" still ends with the order refunded', async () => {
+  // Found by the explorer: after a compensation failed, the review's "compensate" (and a token that
+  // expires, which takes the same Catch) used to skip it, ending the order FAILED still charged.
+  // The saga now runs the failed compensation again.
+  it('a failed refund reviewed "compensate" runs the refund again: the order ends refunded', async () => {
     const run = await verifier
       .runner({ idPrefix: 'vt-bug' })
       .run(parseSchedule('ReserveStock#1 permanent(OutOfStock), RefundPayment#1 permanent(CompensationFailed) | review: compensate'));

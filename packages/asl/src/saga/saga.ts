@@ -71,7 +71,8 @@ class SagaGraph<E extends string> {
   private readonly n: SagaPlan['states'];
   private readonly failureEnd: string;
   /** State to go to when a reviewer skips a failed compensation, by compensation state name. */
-  private readonly afterCompensation = new Map<string, string>();
+  /** The compensation states (a reviewer's retry or compensate runs a failed one again). */
+  private readonly compensationStates = new Set<string>();
 
   constructor(private readonly props: SagaProps<E>) {
     this.steps = props.steps;
@@ -145,7 +146,7 @@ class SagaGraph<E extends string> {
     for (const j of [...this.compensable].reverse()) {
       const compensation = this.steps[j]!.compensation!;
       const next = this.entryThrough(j - 1);
-      this.afterCompensation.set(compensation.name, next);
+      this.compensationStates.add(compensation.name);
       this.add(
         compensation.name,
         this.taskState(compensation, {
@@ -175,7 +176,7 @@ class SagaGraph<E extends string> {
             States: { [inner]: this.taskState(compensation, { end: true, resultPath: compensation.resultPath ?? null, catchers: [] }) },
           };
         });
-      this.afterCompensation.set(name, this.failureEnd);
+      this.compensationStates.add(name);
       this.add(name, {
         Type: 'Parallel',
         Comment: `Compensations of the steps through ${this.steps[j]!.name}, which are independent`,
@@ -225,7 +226,7 @@ class SagaGraph<E extends string> {
     } as JsonPathTaskState;
     this.add(n.review, reviewTask);
 
-    const retryTargets = [...this.steps.map((s) => s.name), ...this.afterCompensation.keys()];
+    const retryTargets = [...this.steps.map((s) => s.name), ...this.compensationStates];
     const outcome = '$.review.outcome' as const;
     const choices: JsonPathChoiceRule[] = [
       { Not: { Variable: outcome, IsString: true }, Next: n.compensateFailedStep },
@@ -255,11 +256,13 @@ class SagaGraph<E extends string> {
         StringEquals: s.name,
         Next: this.entryThrough(i),
       })),
-      // A failed compensation the reviewer chose to skip: carry on with the rest.
-      ...[...this.afterCompensation].map(([name, next]): JsonPathChoiceRule => ({
+      // A failed compensation: run it again (compensations are idempotent), then the rest. Skipping it
+      // would end the order failed with its money or stock still held; only a reviewer's `fail` (the
+      // order is handled outside the saga) ends it without compensating.
+      ...[...this.compensationStates].map((name): JsonPathChoiceRule => ({
         Variable: `$${FAILED_STEP_VARIABLE}`,
         StringEquals: name,
-        Next: next,
+        Next: name,
       })),
     ];
     this.add(n.compensateFailedStep, {
