@@ -151,7 +151,7 @@ describe('saga(): the generated machine', () => {
   test('a review of a failed compensation that expires runs it again too (the Catch compensates)', () => {
     const review = definition.States['WaitForHumanReview'] as JsonPathTaskState;
     expect(review.Catch).toEqual([expect.objectContaining({ ErrorEquals: ['States.ALL'], Next: 'CompensateFailedStep' })]);
-    const choice = definition.States['CompensateFailedStep'] as { Choices: Array<{ StringEquals?: string; Next: string }> };
+    const choice = definition.States['CompensateFailedStep'] as unknown as { Choices: Array<{ StringEquals?: string; Next: string }> };
     for (const compensation of ['RefundPayment', 'ReleaseStock']) {
       expect(choice.Choices.find((c) => c.StringEquals === compensation)?.Next).toBe(compensation);
     }
