@@ -185,6 +185,31 @@ describe('saga(): the generated machine', () => {
   });
 });
 
+describe('saga() with an input check', () => {
+  const { definition } = saga({
+    ...fulfilmentSagaProps(),
+    inputCheck: {
+      condition: { And: [{ Variable: '$.order.orderId', IsPresent: true }, { Variable: '$.order.orderId', IsString: true }] },
+      error: 'InvalidOrder',
+      cause: 'no order id',
+    },
+  });
+
+  test('starts with the check: a passing input goes to the first step, any other ends at its Fail', () => {
+    expect(definition.StartAt).toBe('CheckInput');
+    expect(definition.States['CheckInput']).toMatchObject({ Type: 'Choice', Choices: [{ Next: 'ChargePayment' }], Default: 'InputRejected' });
+    expect(definition.States['InputRejected']).toEqual({ Type: 'Fail', Error: 'InvalidOrder', Cause: 'no order id' });
+    expect(validate(definition).result).toBe('OK');
+    expect(independentlyValidate(definition)).toEqual({ isValid: true, errors: '' });
+  });
+
+  test('nothing runs for a rejected input', () => {
+    const { path, end } = walk(definition); // the walk's input is {}: no order
+    expect(path).toEqual(['CheckInput', 'InputRejected']);
+    expect(end).toMatchObject({ type: 'Fail', state: 'InputRejected' });
+  });
+});
+
 describe('saga() with independent compensations', () => {
   const { definition } = buildFulfilmentSaga('parallel');
 

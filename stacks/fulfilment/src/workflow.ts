@@ -75,6 +75,9 @@ export const WorkflowStates = {
   notifyFailure: 'NotifyFailure',
   review: SagaSteps.WaitForHumanReview,
   reviewChoice: SagaSteps.ChooseAfterReview,
+  /** The Choice in front of ChargePayment, and the Fail (InvalidOrder) of an input without an order id. */
+  checkInput: 'CheckInput',
+  inputRejected: 'InputRejected',
 } as const;
 
 /** What the workflow calls: Terraform references (cdktf tokens) in the stack, plain ARNs elsewhere. */
@@ -221,6 +224,21 @@ export function fulfilmentWorkflow(targets: WorkflowTargets, settings: WorkflowS
       step(SagaSteps.BookShipment),
       step(SagaSteps.EmitReceipt),
     ],
+    // Every step's payload and the notifications read $.order and $.order.orderId: an input without
+    // them would fail with States.Runtime (uncatchable) or lose its failure notification. ChargePayment
+    // validates the rest of the order against the contract.
+    inputCheck: {
+      name: WorkflowStates.checkInput,
+      rejectedName: WorkflowStates.inputRejected,
+      condition: {
+        And: [
+          { Variable: '$.order.orderId', IsPresent: true },
+          { Variable: '$.order.orderId', IsString: true },
+        ],
+      },
+      error: 'InvalidOrder',
+      cause: 'The execution input has no order with a string orderId: nothing was charged, reserved or shipped.',
+    },
     // RefundPayment and ReleaseStock touch different systems (Stripe, DynamoDB): they run together.
     compensation: 'parallel',
     analysis: task(SagaSteps.AnalyzeError),

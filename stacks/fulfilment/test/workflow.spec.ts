@@ -64,7 +64,10 @@ function withFakeArns(raw: string): string {
 describe('the synthesized definition', () => {
   it('is the JSON of the saga() definition, with Terraform references for its targets', () => {
     expect(typeof text).toBe('string');
-    expect(definition.StartAt).toBe(SagaSteps.ChargePayment);
+    // The input check comes first: an input without a string order id ends at once (InvalidOrder).
+    expect(definition.StartAt).toBe(WorkflowStates.checkInput);
+    expect((definition.States[WorkflowStates.checkInput] as { Choices: Array<{ Next: string }> }).Choices[0]!.Next).toBe(SagaSteps.ChargePayment);
+    expect(definition.States[WorkflowStates.inputRejected]).toMatchObject({ Type: 'Fail', Error: 'InvalidOrder' });
     // What saga() generated in the stack is exactly what is embedded, up to the tokens cdktf resolved.
     const generated = JSON.stringify(stack.workflow.definition).replace(/\$\{TfToken\[TOKEN\.\d+\]\}/g, '<ref>');
     expect(generated).toContain('<ref>');
@@ -252,7 +255,7 @@ describe('failure paths', () => {
 
   it('the happy path runs the four steps, notifies and succeeds', () => {
     const { path, end } = walk(definition);
-    expect(path).toEqual([...FORWARD, WorkflowStates.notifySuccess, WorkflowStates.succeeded]);
+    expect(path).toEqual([WorkflowStates.checkInput, ...FORWARD, WorkflowStates.notifySuccess, WorkflowStates.succeeded]);
     expect(end.type).toBe('Succeed');
   });
 });
@@ -296,7 +299,7 @@ describe('the review route', () => {
 
   it.each(FORWARD.map((s, k) => [s, k] as const))('after an unknown error at %s: retry re-runs it, compensate undoes the committed steps and it, fail fails', (step, k) => {
     const failures = { [step]: { error: 'Sandbox.Timedout', times: 1 } };
-    const head = [...FORWARD.slice(0, k + 1), SagaSteps.AnalyzeError, WorkflowStates.review, WorkflowStates.reviewChoice];
+    const head = [WorkflowStates.checkInput, ...FORWARD.slice(0, k + 1), SagaSteps.AnalyzeError, WorkflowStates.review, WorkflowStates.reviewChoice];
 
     const retried = walk(definition, { failures, reviews: [{ outcome: 'retry' }] });
     expect(retried.path.slice(0, head.length)).toEqual(head);

@@ -1,5 +1,5 @@
 import type { Path, ReferencePath } from '../definition/paths.js';
-import type { PayloadTemplate, Retrier } from '../definition/states.js';
+import type { NestedChoiceRule, PayloadTemplate, Retrier } from '../definition/states.js';
 import type { JsonPathInvocation } from '../builder/integrations/invocation.js';
 
 /** What the saga does when an error reaches a step's Catch (directly, or after its retries). */
@@ -49,6 +49,16 @@ export interface SagaReview {
   choiceName?: string;
 }
 
+export interface SagaInputCheck<E extends string> {
+  /** @default 'CheckInput' (the Choice) and 'InputRejected' (its Fail) */
+  name?: string;
+  rejectedName?: string;
+  /** What a valid input satisfies (a JSONPath Choice rule without `Next`). */
+  condition: NestedChoiceRule;
+  error: E;
+  cause: string;
+}
+
 export interface SagaProps<E extends string> {
   comment?: string;
   /** Execution timeout of the whole saga. */
@@ -70,6 +80,12 @@ export interface SagaProps<E extends string> {
   onFailure?: SagaTask<E>;
   /** The error of the final Fail state. @default 'OrderFulfillmentFailed' */
   failError?: string;
+  /**
+   * Checked before the first step: an input that does not pass ends the execution at once with
+   * `error` (nothing ran, so nothing to compensate). Without it, an input lacking what the steps'
+   * paths read fails with `States.Runtime`, which no Catch sees.
+   */
+  inputCheck?: SagaInputCheck<E>;
   /** State names of the ends. @default { succeeded: 'Fulfilled', failed: 'OrderFulfillmentFailed' } */
   names?: { succeeded?: string; failed?: string; compensateFailedStep?: string };
 }

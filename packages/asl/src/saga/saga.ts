@@ -70,7 +70,6 @@ class SagaGraph<E extends string> {
   private readonly compensateErrors: string[];
   private readonly n: SagaPlan['states'];
   private readonly failureEnd: string;
-  /** State to go to when a reviewer skips a failed compensation, by compensation state name. */
   /** The compensation states (a reviewer's retry or compensate runs a failed one again). */
   private readonly compensationStates = new Set<string>();
 
@@ -104,14 +103,33 @@ class SagaGraph<E extends string> {
     this.addEscalation();
     this.addEnds();
 
+    const start = this.addInputCheck() ?? steps[0]!.name;
     const definition: StateMachineDefinition<E> = {
       ...(props.comment ? { Comment: props.comment } : {}),
-      StartAt: steps[0]!.name,
+      StartAt: start,
       States: this.states as StateMachineDefinition<E>['States'],
       ...(props.timeoutSeconds !== undefined ? { TimeoutSeconds: props.timeoutSeconds } : {}),
     };
     const machine = fromDefinition(definition);
     return { machine, definition: machine.definition as StateMachineDefinition<E>, plan: this.plan() };
+  }
+
+  // ------------------------------------------------------------ input check
+
+  /** The Choice in front of the first step and its Fail; returns the Choice's name (the new StartAt). */
+  private addInputCheck(): string | undefined {
+    const check = this.props.inputCheck;
+    if (!check) return undefined;
+    const name = check.name ?? 'CheckInput';
+    const rejected = check.rejectedName ?? 'InputRejected';
+    this.add(name, {
+      Type: 'Choice',
+      Comment: 'The input has what the steps read; otherwise nothing runs',
+      Choices: [{ ...check.condition, Next: this.steps[0]!.name } as JsonPathChoiceRule],
+      Default: rejected,
+    } as ChoiceState);
+    this.add(rejected, { Type: 'Fail', Error: check.error, Cause: check.cause });
+    return name;
   }
 
   // ------------------------------------------------------------ forward chain
