@@ -37,6 +37,11 @@ export interface ReviewConsoleOptions {
   pollWaitSeconds?: number;
   /** How long a received review stays hidden from other consumers, s. @default 300 */
   visibilityTimeoutSeconds?: number;
+  /**
+   * SendTaskHeartbeat for every open review this often, s: it must be under the review state's
+   * HeartbeatSeconds (the stack's `review.heartbeatSeconds`, 4 h in dev). @default 600
+   */
+  heartbeatIntervalSeconds?: number;
 }
 
 export interface ConsoleConfig {
@@ -53,6 +58,7 @@ export interface ConsoleConfig {
   reviewer: string;
   pollWaitSeconds: number;
   visibilityTimeoutSeconds: number;
+  heartbeatIntervalSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -88,6 +94,10 @@ export function resolveConfig(options: ReviewConsoleOptions, env: Env = {}): Con
   if (!Number.isInteger(visibilityTimeoutSeconds) || visibilityTimeoutSeconds < 1 || visibilityTimeoutSeconds > 43_200) {
     throw new ConfigError(`the visibility timeout must be 1..43200 seconds, got ${visibilityTimeoutSeconds}`);
   }
+  const heartbeatIntervalSeconds = options.heartbeatIntervalSeconds ?? 600;
+  if (!Number.isInteger(heartbeatIntervalSeconds) || heartbeatIntervalSeconds < 1 || heartbeatIntervalSeconds > 86_400) {
+    throw new ConfigError(`the heartbeat interval must be 1..86400 seconds, got ${heartbeatIntervalSeconds}`);
+  }
   return {
     queueUrl,
     stateMachineArn: options.stateMachineArn ?? nonEmpty(env['STATE_MACHINE_ARN']),
@@ -102,6 +112,7 @@ export function resolveConfig(options: ReviewConsoleOptions, env: Env = {}): Con
     reviewer: options.reviewer ?? nonEmpty(env['REVIEWER']) ?? nonEmpty(env['USER']) ?? '',
     pollWaitSeconds,
     visibilityTimeoutSeconds,
+    heartbeatIntervalSeconds,
   };
 }
 

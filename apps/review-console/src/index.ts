@@ -2,6 +2,7 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createClients } from './clients.js';
 import { resolveConfig, type ReviewConsoleOptions } from './config.js';
+import { startHeartbeats } from './heartbeats.js';
 import { startReviewSource, type ReviewSource, type ReviewSourceStatus } from './review-source.js';
 import { createReviewStore } from './review-store.js';
 import { createSessions } from './security.js';
@@ -53,6 +54,14 @@ export async function startReviewConsole(options: StartOptions): Promise<ReviewC
     throw e;
   }
   port = (server.address() as AddressInfo).port;
+  const heartbeats = startHeartbeats({
+    sfn: clients.sfn,
+    sqs: clients.sqs,
+    store,
+    queueUrl: config.queueUrl,
+    everySeconds: config.heartbeatIntervalSeconds,
+    log,
+  });
   source = startReviewSource({
     sqs: clients.sqs,
     store,
@@ -68,6 +77,7 @@ export async function startReviewConsole(options: StartOptions): Promise<ReviewC
     port,
     close() {
       closed ??= (async () => {
+        heartbeats.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeIdleConnections();
         await source?.stop();
@@ -85,3 +95,4 @@ export { resolveConfig, ConfigError, DEFAULT_PORT, type ConsoleConfig, type Cred
 export { buildOutcome, classifySendTaskError, decide, explainTaskClosed, TASK_CLOSED_ERRORS, type DecisionResult, type TaskClosedError } from './decide.js';
 export { loadExecutionView, type ExecutionView, type ExecutionViewResult } from './execution-view.js';
 export { parseReviewRequest, type ParsedReviewRequest } from './review-request.js';
+export { startHeartbeats, type Heartbeats, type HeartbeatOptions } from './heartbeats.js';
