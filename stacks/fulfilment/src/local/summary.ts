@@ -19,8 +19,8 @@ function table(rows: readonly (readonly string[])[]): string {
   return rows.map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]!))).join('  ')).join('\n');
 }
 
-/** States the summary leaves out of a path: the notifications every order passes. */
-const QUIET_STATES = /^Notify/;
+/** States the summary leaves out of a path: the input check and the notifications every order passes. */
+const QUIET_STATES = /^(Notify|CheckInput$)/;
 
 export function formatReport(report: BatchReport, options: { maxRows?: number } = {}): string {
   const { runs, ledgers, violations } = report;
