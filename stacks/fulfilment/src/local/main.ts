@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -110,7 +110,7 @@ function newestSource(root: string): number {
   return newest;
 }
 
-/** Runs `npm run synth` unless `cdktf.out` is newer than every source it is made from. */
+/** Runs `npm run synth` unless `cdktf.out` is newer than every source it is made from and every bundle is there. */
 function ensureSynth(root: string, say: (line: string) => void): void {
   const file = synthesizedFile(root, 'dev');
   let synthesizedAt = 0;
@@ -119,7 +119,10 @@ function ensureSynth(root: string, say: (line: string) => void): void {
   } catch {
     // not synthesized yet
   }
-  if (synthesizedAt > newestSource(root)) {
+  const bundlesPresent = readdirSync(join(root, 'apps')).every(
+    (app) => !existsSync(join(root, 'apps', app, 'src', 'handler.ts')) || existsSync(join(root, 'apps', app, 'dist', 'lambda', 'handler.mjs')),
+  );
+  if (bundlesPresent && synthesizedAt > newestSource(root)) {
     say('using the synthesized stack in cdktf.out (newer than its sources)');
     return;
   }
