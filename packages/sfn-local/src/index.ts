@@ -2,7 +2,13 @@
  * @saga/sfn-local: a local Step Functions engine.
  * In-process: `localStateMachine()`. As a server: `startSfnLocal()` / `npx sfn-local`.
  */
-export { localStateMachine, type LocalExecution, type LocalStateMachine, type LocalStateMachineOptions } from './local-machine.js';
+export {
+  InvalidExecutionInputError,
+  localStateMachine,
+  type LocalExecution,
+  type LocalStateMachine,
+  type LocalStateMachineOptions,
+} from './local-machine.js';
 export { runExecution } from './engine/execution.js';
 export type { Checkpoint, ExecutionHandle, ExecutionOptions, ExecutionOutcome, ExecutionStatus } from './engine/execution-types.js';
 export { CallbackApiError, CallbackRegistry, type CallbackWaiter } from './engine/callbacks.js';

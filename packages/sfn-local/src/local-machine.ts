@@ -9,6 +9,7 @@ import type { HistoryEvent } from './history.js';
 import type { TaskResolver } from './integrations/types.js';
 import { randomUuid, seededRandom } from './random.js';
 import { renderEvent } from './engine/scope.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './evaluation/json.js';
 
 export interface LocalStateMachineOptions {
   /** Resolves Task resources (chain several with `chainResolvers`). */
@@ -65,6 +66,8 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
     input: JsonValue = {},
     o: { name?: string; onEvent?: (e: HistoryEvent) => void; resume?: Checkpoint; seed?: number } = {},
   ): LocalExecution => {
+    // As StartExecution does (InvalidExecutionInput): deeper data would overflow the engine's copies.
+    if (nestsDeeperThan(input, MAX_JSON_DEPTH)) throw new InvalidExecutionInputError(`the input nests deeper than ${MAX_JSON_DEPTH} levels`);
     const executionName = o.name ?? randomUuid(names);
     const executionArn = `arn:aws:states:${region}:${account}:execution:${name}:${executionName}`;
     const startTime = options.startTime ?? Date.now();
@@ -151,4 +154,9 @@ class OutcomeWithHistory {
 
 function withHistory(outcome: ExecutionOutcome, execution: RunningExecution): ExecutionOutcome & { history: HistoryEvent[] } {
   return new OutcomeWithHistory(outcome, execution) as unknown as ExecutionOutcome & { history: HistoryEvent[] };
+}
+
+/** `start()` refused its input (what StartExecution answers with `InvalidExecutionInput`). */
+export class InvalidExecutionInputError extends Error {
+  override readonly name = 'InvalidExecutionInput';
 }

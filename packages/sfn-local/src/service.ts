@@ -20,7 +20,7 @@ import { SfnApiError, apiErrors } from './service/errors.js';
 import { checkName } from './service/names.js';
 import { decodeToken, encodeToken, pageSize } from './service/pagination.js';
 import { mixSeed } from './service/seed.js';
-import { nestsDeeperThan } from './evaluation/json.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from './evaluation/json.js';
 import { runTestState } from './service/test-state.js';
 import type * as T from './service/types.js';
 import { Journal } from './store/journal.js';
@@ -29,8 +29,7 @@ import type { ExecutionStart, ServiceLine, StateMachineSnapshot } from './store/
 export { SfnApiError, apiErrors, isSfnApiError } from './service/errors.js';
 export type * from './service/types.js';
 
-/** Deepest nesting of objects and arrays accepted in an execution input or a task's output. */
-export const MAX_JSON_DEPTH = 256;
+export { MAX_JSON_DEPTH } from './evaluation/json.js';
 /** Payload limit of inputs, outputs and SendTaskSuccess output (UTF-8 bytes). */
 export const MAX_PAYLOAD_BYTES = 262_144;
 /** Longest execution of each type (an Express machine without `TimeoutSeconds` gets the 5 minutes). */

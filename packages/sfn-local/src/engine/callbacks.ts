@@ -1,6 +1,6 @@
 import type { JsonValue } from '@saga/asl';
 import { StatesError } from '../errors.js';
-import { nestsDeeperThan } from '../evaluation/json.js';
+import { MAX_JSON_DEPTH, nestsDeeperThan } from '../evaluation/json.js';
 
 /** An error of the SendTask* API, named as AWS names it (`TaskTimedOut`, `InvalidToken`, ...). */
 export class CallbackApiError extends Error {
@@ -18,9 +18,6 @@ export interface CallbackWaiter {
   fail(error: StatesError): void;
   heartbeat(): void;
 }
-
-/** As the service's MAX_JSON_DEPTH: deeper data would overflow the engine's recursive copies. */
-const MAX_OUTPUT_DEPTH = 256;
 
 const TOKEN_PATTERN = /^[A-Za-z0-9+/=_-]{16,2048}$/;
 
@@ -65,8 +62,8 @@ export class CallbackRegistry {
     } catch {
       throw new CallbackApiError('InvalidOutput', 'Invalid Output: the output is not valid JSON');
     }
-    if (nestsDeeperThan(parsed, MAX_OUTPUT_DEPTH)) {
-      throw new CallbackApiError('InvalidOutput', `Invalid Output: the output nests deeper than ${MAX_OUTPUT_DEPTH} levels`);
+    if (nestsDeeperThan(parsed, MAX_JSON_DEPTH)) {
+      throw new CallbackApiError('InvalidOutput', `Invalid Output: the output nests deeper than ${MAX_JSON_DEPTH} levels`);
     }
     this.open.delete(token);
     this.closed.add(token);

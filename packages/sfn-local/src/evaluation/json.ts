@@ -134,6 +134,12 @@ function plainCopy(v: unknown, depth: number): JsonValue | typeof NOT_PLAIN {
 }
 
 /**
+ * The deepest nesting of objects and arrays this engine accepts in an execution input or a task's
+ * output: state data is copied and serialized recursively, and deeper data would overflow the stack.
+ */
+export const MAX_JSON_DEPTH = 256;
+
+/**
  * Whether a JSON value nests deeper than `max` levels of objects and arrays. Iterative, so a hostile
  * value cannot overflow the stack while being checked.
  */

@@ -397,3 +397,13 @@ describe('the context and invocation a handler gets from the engine', () => {
     expect(outcome).toMatchObject({ status: 'SUCCEEDED', output: { elapsed: 1_500, remaining: 8_500 } });
   });
 });
+
+describe('localStateMachine input limits', () => {
+  it('refuses an input nested deeper than 256 levels, as StartExecution does (InvalidExecutionInput)', async () => {
+    const { localStateMachine, InvalidExecutionInputError } = await import('../../src/local-machine.js');
+    const machine = localStateMachine({ StartAt: 'P', States: { P: { Type: 'Pass', End: true } } }, { resolve: () => undefined });
+    const deep = JSON.parse('['.repeat(10_000) + ']'.repeat(10_000));
+    expect(() => machine.start(deep)).toThrow(InvalidExecutionInputError);
+    expect((await machine.run(JSON.parse('['.repeat(256) + ']'.repeat(256)))).status).toBe('SUCCEEDED');
+  });
+});
