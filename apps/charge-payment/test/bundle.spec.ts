@@ -1,23 +1,8 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { anOrder, readPaymentRecord } from '@saga/lambda-kit/payments';
-import {
-  createLocalDynamoClient,
-  createSagaTables,
-  type DynamoServer,
-  startDynalite,
-  startStripeServer,
-  type StripeServer,
-  uniqueSagaTableNames,
-  invokeBundle,
-  lambdaLikeEnv,
-  LAMBDA_SESSION_TOKEN,
-  startSecretsExtensionStub,
-  type BundleOutcome,
-  type SecretsExtensionStub,
-} from '@saga/testkit';
+import { LAMBDA_SESSION_TOKEN, PAYMENT_BUNDLE_SECRET_ARN, startPaymentBundleRig, type BundleOutcome, type PaymentBundleRig } from '@saga/testkit';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 // The artifact Lambda runs: dist/lambda/handler.mjs (the `bundle` target, with the payment trims:
 // a Stripe client with PaymentIntents and Refunds only, no Secrets Manager client), imported by a
@@ -27,48 +12,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 const BUNDLE = fileURLToPath(new URL('../dist/lambda/handler.mjs', import.meta.url));
 const META = fileURLToPath(new URL('../dist/lambda/meta.json', import.meta.url));
-const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:saga/stripe-api-key-AbC123';
 
 
-let dynamo: DynamoServer;
-let dynamodb: DynamoDBClient;
-let ordersTable: string;
-let stripe: StripeServer;
-let extension: SecretsExtensionStub;
-
-function invoke(events: unknown[]): Promise<BundleOutcome[]> {
-  return invokeBundle(
-    BUNDLE,
-    events,
-    lambdaLikeEnv({
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      ORDERS_TABLE: ordersTable,
-      STRIPE_SECRET_ARN: SECRET_ARN,
-      STRIPE_API_BASE: stripe.url,
-      STRIPE_MAX_NETWORK_RETRIES: '0',
-      STRIPE_TIMEOUT_MS: '2000',
-      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
-    }),
-  );
-}
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  dynamodb = createLocalDynamoClient(dynamo.endpoint);
-});
-afterAll(async () => {
-  dynamodb.destroy();
-  await dynamo.close();
-});
+let rig: PaymentBundleRig;
+// Fresh servers and tables per test: each one reads the ledger and the extension's requests from zero.
 beforeEach(async () => {
-  ordersTable = (await createSagaTables(dynamodb, uniqueSagaTableNames('charge-bundle'))).orders;
-  stripe = await startStripeServer();
-  extension = await startSecretsExtensionStub(SECRET_ARN, () => stripe.apiKey);
+  rig = await startPaymentBundleRig('charge-bundle');
 });
 afterEach(async () => {
-  await stripe.close();
-  await extension.close();
+  await rig.close();
 });
+const invoke = (events: unknown[]): Promise<BundleOutcome[]> => rig.invoke(BUNDLE, events);
 
 describe('the bundled ChargePayment handler (dist/lambda/handler.mjs)', () => {
   it('charges, records and captures; reads the key through the extension once per cold start', async () => {
@@ -82,15 +36,15 @@ describe('the bundled ChargePayment handler (dist/lambda/handler.mjs)', () => {
     expect(replay).toEqual(first); // continued from the order record: retrieved, not charged again
     if (!first?.ok) throw new Error('the first charge failed');
     const pi = first.value['paymentIntentId'];
-    expect(await readPaymentRecord(dynamodb, ordersTable, 'ord-1001')).toMatchObject({ paymentIntentId: pi, paymentStatus: 'captured' });
-    expect(stripe.ledger({ orderId: 'ord-1001' })).toEqual([expect.objectContaining({ authorisations: 1, captures: 1, captured: 2999 })]);
-    expect(stripe.requests({ method: 'POST' }).map((r) => [r.path.replace(/pi_\w+/, ':id'), r.idempotencyKey])).toEqual([
+    expect(await readPaymentRecord(rig.dynamodb, rig.ordersTable, 'ord-1001')).toMatchObject({ paymentIntentId: pi, paymentStatus: 'captured' });
+    expect(rig.stripe.ledger({ orderId: 'ord-1001' })).toEqual([expect.objectContaining({ authorisations: 1, captures: 1, captured: 2999 })]);
+    expect(rig.stripe.requests({ method: 'POST' }).map((r) => [r.path.replace(/pi_\w+/, ':id'), r.idempotencyKey])).toEqual([
       ['/v1/payment_intents', 'ord-1001:authorise:v1'],
       ['/v1/payment_intents/:id/capture', 'ord-1001:capture:v1'],
       ['/v1/payment_intents', 'ord-1002:authorise:v1'],
       ['/v1/payment_intents/:id/capture', 'ord-1002:capture:v1'],
     ]);
-    expect(extension.requests).toEqual([{ url: `/secretsmanager/get?secretId=${encodeURIComponent(SECRET_ARN)}`, token: LAMBDA_SESSION_TOKEN }]);
+    expect(rig.extension.requests).toEqual([{ url: `/secretsmanager/get?secretId=${encodeURIComponent(PAYMENT_BUNDLE_SECRET_ARN)}`, token: LAMBDA_SESSION_TOKEN }]);
   });
 
   it('keeps the saga error names: InvalidOrder, PaymentDeclined (recorded), PaymentProviderUnavailable', async () => {
@@ -98,18 +52,18 @@ describe('the bundled ChargePayment handler (dist/lambda/handler.mjs)', () => {
     const [invalid, decline] = await invoke([{ order: { ...anOrder(), currency: 'xyz' } }, { order: declined }]);
     expect(invalid).toMatchObject({ ok: false, name: 'InvalidOrder' });
     expect(decline).toEqual({ ok: false, name: 'PaymentDeclined', message: 'insufficient_funds' });
-    expect(await readPaymentRecord(dynamodb, ordersTable, 'ord-declined')).toMatchObject({ paymentStatus: 'declined' });
+    expect(await readPaymentRecord(rig.dynamodb, rig.ordersTable, 'ord-declined')).toMatchObject({ paymentStatus: 'declined' });
 
-    stripe.faults.inject({ kind: '500', times: 'always' });
+    rig.stripe.faults.inject({ kind: '500', times: 'always' });
     const [outage] = await invoke([{ order: anOrder({ orderId: 'ord-outage' }) }]);
     expect(outage).toMatchObject({ ok: false, name: 'PaymentProviderUnavailable', message: expect.stringContaining('StripeAPIError') });
   });
 
   it('a secret the role may not read fails with the Secrets Manager error name, before any charge', async () => {
-    extension.answer(400, { __type: 'AccessDeniedException', message: 'not authorized to perform: secretsmanager:GetSecretValue' });
+    rig.extension.answer(400, { __type: 'AccessDeniedException', message: 'not authorized to perform: secretsmanager:GetSecretValue' });
     const [denied] = await invoke([{ order: anOrder() }]);
     expect(denied).toMatchObject({ ok: false, name: 'AccessDeniedException' });
-    expect(stripe.requests()).toHaveLength(0);
+    expect(rig.stripe.requests()).toHaveLength(0);
   });
 
   it('carries no Secrets Manager client and no Stripe resource beyond PaymentIntents and Refunds', () => {

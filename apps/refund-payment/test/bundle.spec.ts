@@ -1,25 +1,10 @@
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { Order } from '@saga/contracts';
 import { anOrder, createStripeClient, readPaymentRecord, recordPaymentIntent } from '@saga/lambda-kit/payments';
-import {
-  createLocalDynamoClient,
-  createSagaTables,
-  type DynamoServer,
-  startDynalite,
-  startStripeServer,
-  type StripeServer,
-  uniqueSagaTableNames,
-  invokeBundle,
-  lambdaLikeEnv,
-  LAMBDA_SESSION_TOKEN,
-  startSecretsExtensionStub,
-  type BundleOutcome,
-  type SecretsExtensionStub,
-} from '@saga/testkit';
+import { LAMBDA_SESSION_TOKEN, PAYMENT_BUNDLE_SECRET_ARN, startPaymentBundleRig, type BundleOutcome, type PaymentBundleRig } from '@saga/testkit';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type Stripe from 'stripe';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
 // The artifact Lambda runs: dist/lambda/handler.mjs (the `bundle` target, with the payment trims:
 // a Stripe client with PaymentIntents and Refunds only, no Secrets Manager client), imported by a
@@ -29,52 +14,21 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 
 const BUNDLE = fileURLToPath(new URL('../dist/lambda/handler.mjs', import.meta.url));
 const META = fileURLToPath(new URL('../dist/lambda/meta.json', import.meta.url));
-const SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:saga/stripe-api-key-AbC123';
 
 
-let dynamo: DynamoServer;
-let dynamodb: DynamoDBClient;
-let ordersTable: string;
-let stripe: StripeServer;
-let extension: SecretsExtensionStub;
-
-function invoke(events: unknown[]): Promise<BundleOutcome[]> {
-  return invokeBundle(
-    BUNDLE,
-    events,
-    lambdaLikeEnv({
-      AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-      ORDERS_TABLE: ordersTable,
-      STRIPE_SECRET_ARN: SECRET_ARN,
-      STRIPE_API_BASE: stripe.url,
-      STRIPE_MAX_NETWORK_RETRIES: '0',
-      STRIPE_TIMEOUT_MS: '2000',
-      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
-    }),
-  );
-}
-
-beforeAll(async () => {
-  dynamo = await startDynalite();
-  dynamodb = createLocalDynamoClient(dynamo.endpoint);
-});
-afterAll(async () => {
-  dynamodb.destroy();
-  await dynamo.close();
-});
+let rig: PaymentBundleRig;
+// Fresh servers and tables per test: each one reads the ledger and the extension's requests from zero.
 beforeEach(async () => {
-  ordersTable = (await createSagaTables(dynamodb, uniqueSagaTableNames('refund-bundle'))).orders;
-  stripe = await startStripeServer();
-  extension = await startSecretsExtensionStub(SECRET_ARN, () => stripe.apiKey);
+  rig = await startPaymentBundleRig('refund-bundle');
 });
 afterEach(async () => {
-  await stripe.close();
-  await extension.close();
+  await rig.close();
 });
+const invoke = (events: unknown[]): Promise<BundleOutcome[]> => rig.invoke(BUNDLE, events);
 
 /** What ChargePayment leaves behind (same keys and record writer): an authorisation, optionally captured. */
 async function charge(order: Order, options: { capture: boolean }): Promise<Stripe.PaymentIntent> {
-  const sdk = createStripeClient(stripe.apiKey, { api: stripe.sdkOptions(), timeoutMs: 2000, maxNetworkRetries: 0 });
+  const sdk = createStripeClient(rig.stripe.apiKey, { api: rig.stripe.sdkOptions(), timeoutMs: 2000, maxNetworkRetries: 0 });
   let pi = await sdk.paymentIntents.create(
     {
       amount: 2999,
@@ -88,7 +42,7 @@ async function charge(order: Order, options: { capture: boolean }): Promise<Stri
     { idempotencyKey: `${order.orderId}:authorise:v1` },
   );
   if (options.capture) pi = await sdk.paymentIntents.capture(pi.id, {}, { idempotencyKey: `${order.orderId}:capture:v1` });
-  await recordPaymentIntent(dynamodb, ordersTable, {
+  await recordPaymentIntent(rig.dynamodb, rig.ordersTable, {
     orderId: order.orderId,
     paymentIntentId: pi.id,
     amount: 2999,
@@ -119,22 +73,22 @@ describe('the bundled RefundPayment handler (dist/lambda/handler.mjs)', () => {
     expect(canceled).toEqual({ ok: true, value: { outcome: 'canceled', paymentIntentId: piHeld.id } });
     expect(noop).toEqual({ ok: true, value: { outcome: 'noop' } });
 
-    expect(stripe.ledger({ orderId: 'ord-paid' })).toEqual([expect.objectContaining({ captured: 2999, refunded: 2999, refunds: 1, net: 0 })]);
-    expect(stripe.ledger({ orderId: 'ord-held' })).toEqual([expect.objectContaining({ status: 'canceled', captured: 0 })]);
-    expect(await readPaymentRecord(dynamodb, ordersTable, 'ord-paid')).toMatchObject({ paymentStatus: 'refunded' });
-    expect(await readPaymentRecord(dynamodb, ordersTable, 'ord-held')).toMatchObject({ paymentStatus: 'canceled' });
-    expect(extension.requests).toEqual([{ url: `/secretsmanager/get?secretId=${encodeURIComponent(SECRET_ARN)}`, token: LAMBDA_SESSION_TOKEN }]);
+    expect(rig.stripe.ledger({ orderId: 'ord-paid' })).toEqual([expect.objectContaining({ captured: 2999, refunded: 2999, refunds: 1, net: 0 })]);
+    expect(rig.stripe.ledger({ orderId: 'ord-held' })).toEqual([expect.objectContaining({ status: 'canceled', captured: 0 })]);
+    expect(await readPaymentRecord(rig.dynamodb, rig.ordersTable, 'ord-paid')).toMatchObject({ paymentStatus: 'refunded' });
+    expect(await readPaymentRecord(rig.dynamodb, rig.ordersTable, 'ord-held')).toMatchObject({ paymentStatus: 'canceled' });
+    expect(rig.extension.requests).toEqual([{ url: `/secretsmanager/get?secretId=${encodeURIComponent(PAYMENT_BUNDLE_SECRET_ARN)}`, token: LAMBDA_SESSION_TOKEN }]);
   });
 
   it('a charge refunded elsewhere is found with refunds.list (Stripe forgot our key)', async () => {
     const order = anOrder({ orderId: 'ord-by-hand' });
     const pi = await charge(order, { capture: true });
-    const sdk = createStripeClient(stripe.apiKey, { api: stripe.sdkOptions(), timeoutMs: 2000, maxNetworkRetries: 0 });
+    const sdk = createStripeClient(rig.stripe.apiKey, { api: rig.stripe.sdkOptions(), timeoutMs: 2000, maxNetworkRetries: 0 });
     const byHand = await sdk.refunds.create({ payment_intent: pi.id });
     const [out] = await invoke([{ order, payment: captured(pi) }]);
     expect(out).toEqual({ ok: true, value: { outcome: 'refunded', refundId: byHand.id } });
-    expect(stripe.requests({ method: 'GET', path: '/v1/refunds' })).toHaveLength(1);
-    expect(stripe.ledger({ orderId: order.orderId })).toEqual([expect.objectContaining({ refunds: 1, net: 0 })]);
+    expect(rig.stripe.requests({ method: 'GET', path: '/v1/refunds' })).toHaveLength(1);
+    expect(rig.stripe.ledger({ orderId: order.orderId })).toEqual([expect.objectContaining({ refunds: 1, net: 0 })]);
   });
 
   it('keeps the saga error names: CompensationFailed, PaymentProviderUnavailable, the Secrets Manager error', async () => {
@@ -143,11 +97,11 @@ describe('the bundled RefundPayment handler (dist/lambda/handler.mjs)', () => {
 
     const order = anOrder({ orderId: 'ord-outage' });
     const pi = await charge(order, { capture: true });
-    stripe.faults.inject({ kind: '429', times: 'always' });
+    rig.stripe.faults.inject({ kind: '429', times: 'always' });
     const [outage] = await invoke([{ order, payment: captured(pi) }]);
     expect(outage).toMatchObject({ ok: false, name: 'PaymentProviderUnavailable', message: expect.stringContaining('StripeRateLimitError') });
 
-    extension.answer(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
+    rig.extension.answer(400, { __type: 'ResourceNotFoundException', message: "Secrets Manager can't find the specified secret." });
     const [missing] = await invoke([{ order, payment: captured(pi) }]);
     expect(missing).toMatchObject({ ok: false, name: 'ResourceNotFoundException' });
   });
