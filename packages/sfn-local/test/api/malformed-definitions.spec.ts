@@ -9,6 +9,7 @@ import { LAMBDA_PAYLOAD_ONLY, lambdaInvoke, saga, snsPublish, validate, type Jso
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { TaskResolver } from '../../src/integrations/types.js';
 import { ROLE_ARN, startServer, type TestServer } from './support.js';
+import { seededRandom } from '../../src/random.js';
 
 /**
  * Issue #7, bad input: malformed definitions through the engine's CreateStateMachine, with
@@ -21,16 +22,7 @@ import { ROLE_ARN, startServer, type TestServer } from './support.js';
 
 const SEED = 20_260_707;
 
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const prng = seededRandom;
 
 type Obj = { [key: string]: JsonValue };
 const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
