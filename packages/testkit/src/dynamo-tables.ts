@@ -37,6 +37,7 @@ export {
   type OrderRecordKind,
   OrderRecordKinds,
   orderRecordKey,
+  parseReservationItem,
   RECEIPTS_KEY,
   type ReservationRecord,
   type ReservationStatus,

@@ -1,6 +1,6 @@
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
+import { ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { orderTotal, type Order } from '@saga/contracts';
-import { readReceipt, readReservation, readStock } from '@saga/testkit';
+import { ORDERS_SK, OrderRecordKinds, parseReservationItem, readReceipt, readReservation, readStock } from '@saga/testkit';
 import type { OrderRun } from './batch.js';
 import type { LocalStack } from './local-stack.js';
 import { CATALOGUE, type Sku } from './scenarios.js';
@@ -97,27 +97,27 @@ export async function checkStock(stack: LocalStack): Promise<{ violations: Viola
   const held: Record<string, number> = {};
   let reserved = 0;
   let released = 0;
-  let startKey: Record<string, import('@aws-sdk/client-dynamodb').AttributeValue> | undefined;
+  let startKey: Record<string, AttributeValue> | undefined;
   do {
     const page = await stack.dynamodb.send(
       new ScanCommand({
         TableName: stack.tables.orders,
-        FilterExpression: 'sk = :r',
-        ExpressionAttributeValues: { ':r': { S: 'RESERVATION' } },
+        FilterExpression: '#sk = :r',
+        ExpressionAttributeNames: { '#sk': ORDERS_SK },
+        ExpressionAttributeValues: { ':r': { S: OrderRecordKinds.reservation } },
         ConsistentRead: true,
         ...(startKey ? { ExclusiveStartKey: startKey } : {}),
       }),
     );
     for (const item of page.Items ?? []) {
-      const lines = item['lines']?.L ?? [];
-      const units = lines.reduce((s, l) => s + Number(l.M?.['quantity']?.N ?? 0), 0);
-      if (item['status']?.S === 'reserved') {
-        reserved += units;
-        for (const l of lines) {
-          const sku = l.M?.['sku']?.S ?? '?';
-          held[sku] = (held[sku] ?? 0) + Number(l.M?.['quantity']?.N ?? 0);
-        }
-      } else released += units;
+      const reservation = parseReservationItem(item);
+      const units = reservation.lines.reduce((s, l) => s + l.quantity, 0);
+      if (reservation.status === 'released') {
+        released += units;
+        continue;
+      }
+      reserved += units;
+      for (const l of reservation.lines) held[l.sku] = (held[l.sku] ?? 0) + l.quantity;
     }
     startKey = page.LastEvaluatedKey;
   } while (startKey);
