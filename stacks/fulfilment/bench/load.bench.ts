@@ -26,6 +26,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { anOrder } from '@saga/testkit';
 import { REPO_ROOT } from '../src/bundles.js';
 import { localReferenceValues, onlyResourceOf, readSynthesizedStack, resolveReferences, stringAttribute, synthesizedFile } from '../src/local/terraform.js';
 
@@ -65,15 +66,7 @@ function writeHandlers(dir: string, log: string): void {
   );
 }
 
-const order = (orderId: string) => ({
-  order: {
-    orderId,
-    customer: { id: 'cus_1', name: 'Load Test', email: 'load@example.com', shippingAddress: { line1: '1 Row', city: 'London', postalCode: 'N1 9GU', country: 'GB' } },
-    lines: [{ sku: 'BOOK-1', quantity: 1, unitPrice: 1250 }],
-    currency: 'gbp',
-    payment: { paymentMethodId: 'pm_card_visa' },
-  },
-});
+const order = (orderId: string) => ({ order: anOrder({ orderId }) });
 
 // ------------------------------------------------------------------ the engine process
 
