@@ -15,8 +15,7 @@
  */
 import { delayUnlessClosed } from './http-delay.js';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { readJsonFile, writeJsonFile } from './json-file.js';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 
@@ -189,8 +188,8 @@ export class CarrierStub {
       ...(options.apiKey === undefined ? {} : { apiKey: options.apiKey }),
       ...(options.dataFile === undefined ? {} : { dataFile: options.dataFile }),
     };
-    if (options.dataFile !== undefined && existsSync(options.dataFile)) {
-      const saved = JSON.parse(readFileSync(options.dataFile, 'utf8')) as { version?: number; bookings?: Array<[string, { booking: CarrierBooking; canonicalBody: string }]> };
+    const saved = options.dataFile === undefined ? undefined : (readJsonFile(options.dataFile) as { version?: number; bookings?: Array<[string, { booking: CarrierBooking; canonicalBody: string }]> } | undefined);
+    if (saved !== undefined) {
       if (saved.version !== 1 || !Array.isArray(saved.bookings)) throw new Error(`CarrierStub: ${options.dataFile} is not a carrier stub data file (version 1)`);
       for (const [key, entry] of saved.bookings) {
         this.#bookings.set(key, entry);
@@ -203,11 +202,7 @@ export class CarrierStub {
   /** Writes the bookings to `dataFile` (when set): whole, never half-written. */
   #persist(): void {
     const file = this.#options.dataFile;
-    if (file === undefined) return;
-    mkdirSync(dirname(file), { recursive: true });
-    const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, JSON.stringify({ version: 1, bookings: [...this.#bookings] }));
-    renameSync(tmp, file);
+    if (file !== undefined) writeJsonFile(file, { version: 1, bookings: [...this.#bookings] });
   }
 
   /** Starts listening; idempotent while running. */

@@ -1,8 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname } from 'node:path';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readJsonFile, writeJsonFile } from './json-file.js';
 import { canonicalParams, parseStripeForm, StripeFormError, type StripeFormParams } from './stripe-form.js';
 import { matchesRequest, StripeFaults, StripeFaultSpecError, type StripeFaultKind, type StripeFaultMatch } from './stripe-faults.js';
 
@@ -302,21 +301,14 @@ interface AccountSnapshot {
 
 /** Loads a `dataFile` (nothing when it does not exist yet); a corrupt file is an error, never silently emptied. */
 function loadSnapshot(file: string): AccountSnapshot | undefined {
-  if (!existsSync(file)) return undefined;
-  const parsed = JSON.parse(readFileSync(file, 'utf8')) as Partial<AccountSnapshot>;
+  const parsed = readJsonFile(file) as Partial<AccountSnapshot> | undefined;
+  if (parsed === undefined) return undefined;
   if (parsed.version !== 1 || !Array.isArray(parsed.paymentIntents) || !Array.isArray(parsed.charges) || !Array.isArray(parsed.refunds) || !Array.isArray(parsed.idempotency)) {
     throw new Error(`startStripeServer: ${file} is not a Stripe server data file (version 1)`);
   }
   return parsed as AccountSnapshot;
 }
 
-/** Writes the snapshot next to the file, then renames it over: a crash leaves the old or the new file, never half of one. */
-function saveSnapshot(file: string, snapshot: AccountSnapshot): void {
-  mkdirSync(dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, JSON.stringify(snapshot));
-  renameSync(tmp, file);
-}
 
 interface Outcome {
   status: number;
@@ -1069,7 +1061,7 @@ export async function startStripeServer(options: StripeServerOptions = {}): Prom
   }
   /** Persists the account after a request that may have changed it (only with `dataFile`). */
   const persist = (method: string): void => {
-    if (dataFile !== undefined && method !== 'GET') saveSnapshot(dataFile, account.snapshot());
+    if (dataFile !== undefined && method !== 'GET') writeJsonFile(dataFile, account.snapshot());
   };
 
   const sleep = (ms: number): Promise<void> =>
