@@ -7,6 +7,7 @@ import type { Run, Scope } from './scope.js';
 import { ABORTED, Aborted, historyText } from './scope.js';
 import { VariableScope } from './variables.js';
 import { Cancellation } from './cancellation.js';
+import { continuationOrder } from './turns.js';
 
 class ExecutionTimeout extends Error {}
 
@@ -36,6 +37,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
     },
     stateMachineContext: { Id: options.stateMachineArn, Name: options.stateMachineArn.split(':').pop() ?? '' },
     transitions: options.resume?.transitions ?? 0,
+    order: continuationOrder(),
     identity: {
       executionArn: options.executionArn,
       executionName: options.name,

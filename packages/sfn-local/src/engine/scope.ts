@@ -26,6 +26,8 @@ export interface Run {
   transitions: number;
   /** Who is running, as integrations see it. */
   identity: ExecutionIdentity;
+  /** Its place in the order of continuations when task results arrive in a burst (turns.ts). */
+  order: number;
 }
 
 /** Where a state runs: its `States` block, variables, abort signal and event thread. */

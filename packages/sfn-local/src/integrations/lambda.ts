@@ -394,7 +394,9 @@ async function invokeOptimized(registry: LambdaRegistry, invocation: TaskInvocat
   return invokeResult(invocation, requestId, 200, payload, version);
 }
 
-async function invokeLegacy(
+// Not `async`: it hands back the handler's promise rather than wrapping it in one more (a
+// suspended frame and a promise per waiting execution); asPromise turns a throw into a rejection.
+function invokeLegacy(
   registry: LambdaRegistry,
   invocation: TaskInvocation,
   functionArn: string,

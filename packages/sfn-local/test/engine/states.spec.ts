@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { fn, machine, namedError, types } from './support.js';
+import { fn, machine, namedError, types, until } from './support.js';
 
 describe('JSONPath input and output processing', () => {
   test('Pass: Result goes to ResultPath in the raw input, then OutputPath filters', async () => {
@@ -189,5 +189,65 @@ describe('context object', () => {
       state: 'T',
       retry,
     })));
+  });
+});
+
+describe('a burst of task results (fair turns)', () => {
+  const definition = {
+    StartAt: 'Charge',
+    States: {
+      Charge: { Type: 'Task', Resource: fn('charge'), ResultPath: '$.charge', Next: 'Ship' },
+      Ship: { Type: 'Task', Resource: fn('ship'), ResultPath: '$.ship', End: true },
+    },
+  };
+
+  test('executions released together finish oldest first, in slices that leave the event loop free between them', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const m = machine(definition, {
+      charge: async () => {
+        await gate;
+        return { ok: true };
+      },
+      ship: () => ({ shipped: true }),
+    });
+    const N = 700;
+    const finished: number[] = [];
+    const runs = Array.from({ length: N }, (_, i) => m.start({ i }).done.then((o) => (o.status === 'SUCCEEDED' ? finished.push(i) : undefined)));
+    await until(() => m.calls['charge'] === N, 'every execution at the gate');
+    open();
+    let finishedAtFirstTurn = -1;
+    setImmediate(() => (finishedAtFirstTurn = finished.length));
+    await Promise.all(runs);
+    expect(finished).toHaveLength(N);
+    expect(finished).toEqual([...finished].sort((a, b) => a - b));
+    // Without turns all 700 would have run to the end before the event loop's next turn.
+    expect(finishedAtFirstTurn).toBeGreaterThanOrEqual(0);
+    expect(finishedAtFirstTurn).toBeLessThan(N);
+  });
+
+  test('a stop while an execution waits for its turn aborts it there', async () => {
+    let open!: () => void;
+    const gate = new Promise<void>((resolve) => (open = resolve));
+    const m = machine(definition, {
+      charge: async () => {
+        await gate;
+        return { ok: true };
+      },
+      ship: () => ({ shipped: true }),
+    });
+    const N = 400;
+    const executions = Array.from({ length: N }, (_, i) => m.start({ i }));
+    await until(() => m.calls['charge'] === N, 'every execution at the gate');
+    open();
+    await Promise.resolve();
+    const last = executions.at(-1)!;
+    last.stop('Stopped', 'while queued');
+    const outcome = await last.done;
+    expect(outcome.status).toBe('ABORTED');
+    expect(types(outcome.history)).toContain('TaskStateAborted');
+    expect(types(outcome.history)).not.toContain('TaskStateExited');
+    const others = await Promise.all(executions.slice(0, -1).map((e) => e.done));
+    expect(others.every((o) => o.status === 'SUCCEEDED')).toBe(true);
   });
 });

@@ -10,6 +10,7 @@ import type { Checkpoint } from '../execution-types.js';
 import { findCatcher, findRetrier, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '../errors-matching.js';
 import { catcherOutput, commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import type { Scope, StateHandler } from '../scope.js';
+import { nextTurn } from '../turns.js';
 import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
 
 type Waiting = NonNullable<Checkpoint['waitingForCallback']>;
@@ -71,6 +72,8 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
                 retryCounts,
               });
       }
+      const turn = nextTurn(run.order);
+      if (turn) await waitForTurn(turn, scope);
       const pendingOutput = stateOutput(state, name, raw, result, scope, context);
       const { output, assigned } = pendingOutput instanceof Promise ? await pendingOutput : pendingOutput;
       const assignedVariables = commitAssignments(scope, assigned);
@@ -84,6 +87,15 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
         throw ABORTED;
       }
       const error = toStatesError(thrown);
+      const turn = nextTurn(run.order);
+      if (turn) {
+        try {
+          await waitForTurn(turn, scope);
+        } catch {
+          run.history.add(scope.thread, 'TaskStateAborted', {});
+          throw ABORTED;
+        }
+      }
       const r = findRetrier(state.Retry, error);
       if (r >= 0) {
         const retrier = state.Retry![r]!;
@@ -112,6 +124,20 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
     }
   }
 };
+
+/**
+ * Waits for this execution's turn to continue (see turns.ts) with its clock standing still, so no
+ * timer fires for time spent queueing; throws ABORTED when the execution was stopped meanwhile.
+ */
+async function waitForTurn(turn: Promise<void>, scope: Scope): Promise<void> {
+  const release = scope.run.clock.hold();
+  try {
+    await turn;
+  } finally {
+    release();
+  }
+  if (scope.cancel.aborted) throw ABORTED;
+}
 
 interface AttemptOptions {
   attempt: number;
@@ -291,9 +317,10 @@ function invocationFor(name: string, state: TaskState, plan: TaskPlan, input: Js
 
 /**
  * The common attempt: no task token and no timeouts, so only a stop (StopExecution, a failed
- * sibling) can interrupt it. Same events and semantics as {@link attemptTask}, fewer allocations.
+ * sibling) can interrupt it. Same events and semantics as {@link attemptTask}, fewer allocations:
+ * a plain promise rather than an async function, since thousands of executions may sit here.
  */
-async function attemptPlain(
+function attemptPlain(
   name: string,
   state: TaskState,
   plan: TaskPlan,
@@ -304,41 +331,46 @@ async function attemptPlain(
 ): Promise<JsonValue> {
   recordScheduled(scope, state, plan, input, undefined, undefined, retryDelay);
   const invocation = invocationFor(name, state, plan, input, scope, attempt);
-  let result: JsonValue;
+  let pending: Promise<JsonValue> | undefined;
   try {
-    const pending = scope.run.resolve(invocation);
+    pending = scope.run.resolve(invocation);
     if (!pending) throw runtimeError(name, `No integration handles the resource '${state.Resource}'.`);
-    result = await untilSettledOrCancelled(pending, scope);
   } catch (thrown) {
-    invocation.abandon();
-    if (scope.cancel.aborted) throw ABORTED;
-    throw recordFailed(scope, plan, thrown);
+    return Promise.reject(attemptFailed(scope, plan, invocation, thrown));
   }
-  recordSucceeded(scope, plan, result);
-  return result;
-}
-
-/** The work's result, with the clock held while it is in flight; rejects with ABORTED on a stop. */
-function untilSettledOrCancelled(pending: Promise<JsonValue>, scope: Scope): Promise<JsonValue> {
+  const work = pending;
+  // The clock stands still while the work is in flight; a stop rejects at once with ABORTED.
   const release = scope.run.clock.hold();
   return new Promise<JsonValue>((resolve, reject) => {
-    const stopListening = scope.cancel.onAbort((reason) => {
+    let stopped = false;
+    const stopListening = scope.cancel.onAbort(() => {
+      stopped = true;
       release();
-      reject(reason);
+      reject(attemptFailed(scope, plan, invocation, ABORTED));
     });
-    pending.then(
+    work.then(
       (value) => {
+        if (stopped) return; // the work outlived a stop: nothing more is recorded
         stopListening();
         release();
+        recordSucceeded(scope, plan, value);
         resolve(value);
       },
       (error: unknown) => {
+        if (stopped) return;
         stopListening();
         release();
-        reject(error);
+        reject(attemptFailed(scope, plan, invocation, error));
       },
     );
   });
+}
+
+/** What a failed plain attempt throws: ABORTED after a stop, else the error (recorded). */
+function attemptFailed(scope: Scope, plan: TaskPlan, invocation: AttemptInvocation, thrown: unknown): unknown {
+  invocation.abandon();
+  if (scope.cancel.aborted) return ABORTED;
+  return recordFailed(scope, plan, thrown);
 }
 
 /** One attempt: schedule, invoke, wait for the token if a callback, each bounded by its timers. */
