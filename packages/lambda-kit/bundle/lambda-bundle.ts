@@ -7,14 +7,15 @@
  * options of nx.json's `targetDefaults.bundle` command (a test compares them), plus, with `--payments`,
  * the trims of `trims.ts`: a Stripe client with only the resources the payment steps call
  * (`PAYMENT_STRIPE_RESOURCES`), without the Stripe features they never use, and an AWS SDK without
- * the event-stream codec DynamoDB never loads. The other apps keep the plain esbuild command.
+ * the event-stream codec DynamoDB never loads nor the features a DynamoDB client on Lambda never runs.
+ * The other apps keep the plain esbuild command.
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { PAYMENT_STRIPE_RESOURCES } from '../src/payments/stripe-resources.js';
-import { awsClientVersionOnly, awsEventStreams, stripeResources, stripeUnusedFeatures } from './trims.js';
+import { awsClientVersionOnly, awsEventStreams, awsUnusedFeatures, stripeResources, stripeUnusedFeatures } from './trims.js';
 
 /** nx.json `targetDefaults.bundle`, as esbuild API options (relative to the app folder). */
 export const LAMBDA_BUNDLE_OPTIONS = {
@@ -37,7 +38,7 @@ export const LAMBDA_METAFILE = 'dist/lambda/meta.json';
 
 /** The trims of the payment Lambdas' bundles. */
 export function paymentTrims(): Plugin[] {
-  return [stripeResources(PAYMENT_STRIPE_RESOURCES), stripeUnusedFeatures(), awsEventStreams(), awsClientVersionOnly()];
+  return [stripeResources(PAYMENT_STRIPE_RESOURCES), stripeUnusedFeatures(), awsEventStreams(), awsUnusedFeatures(), awsClientVersionOnly()];
 }
 
 /** Builds the Lambda bundle of the app in `appDir`; returns the bundle's path and size. */

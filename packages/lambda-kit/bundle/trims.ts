@@ -1,34 +1,50 @@
 /**
  * esbuild plugins that leave out of a Lambda bundle the parts of the official SDKs the function never
  * runs. Each one checks the SDK code it rewrites and fails the build when that code is not as expected
- * (an SDK update changed its layout), so a trim never silently stops applying or applies wrongly.
+ * (an SDK update changed its layout), so a trim never silently stops applying or applies wrongly. What
+ * is left out becomes a stub that throws `X is not in this Lambda bundle (left out by ...)` when used.
  *
  * - {@link stripeResources}: the Stripe client registers only the named resources (`paymentIntents`,
  *   `refunds`) instead of all ~150 (stripe 23's Node ESM entry imports and constructs every resource,
  *   so nothing is tree-shaken). About 170 KiB.
  * - {@link stripeUnusedFeatures}: webhook signing, event notifications, v2 request/response coercion
- *   and `Decimal`, the fetch HTTP client and the Web Crypto provider are replaced by stubs that throw
- *   when called. About 27 KiB.
+ *   and `Decimal`, the fetch HTTP client, the Web Crypto and Node crypto providers and auto-pagination
+ *   (a `list` call still gives its first page). About 32 KiB.
  * - {@link awsEventStreams}: the AWS SDK loads its event-stream codec (`@smithy/core/event-streams`)
  *   only for operations with event streams; DynamoDB has none. About 19 KiB.
+ * - {@link awsUnusedFeatures}: what a DynamoDB client on Lambda never runs: endpoint discovery (8 KiB;
+ *   no DynamoDB command uses it), the adaptive retry mode (3 KiB; the payment deps pin "standard"), the
+ *   JavaScript SHA-256 (3 KiB; Node has node:crypto), the HTTP bindings of host prefixes (2.4 KiB) and
+ *   JSON big numbers and documents (1.2 KiB; no DynamoDB operation has them), event-stream message
+ *   signing (2 KiB), the EC2 instance-metadata region lookup (1 KiB; Lambda sets AWS_REGION) and S3
+ *   endpoint parameters (0.7 KiB). About 22 KiB.
  * - {@link awsClientVersionOnly}: an AWS SDK client imports its whole package.json for `version`
  *   (its user agent); the bundle keeps `{ version }` only. About 2 KiB per client.
  */
+import { readFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import type { Plugin } from 'esbuild';
+import type { Plugin, PluginBuild } from 'esbuild';
 
 const STRIPE_ENTRY = /[\\/]node_modules[\\/]stripe[\\/]esm[\\/]stripe\.esm\.node\.js$/;
 const IN_STRIPE_ESM = /[\\/]node_modules[\\/]stripe[\\/]esm[\\/]/;
 const NAMESPACE = 'saga-lambda-trim';
 
-/** A thrower for the stubs, naming what is missing and where to change that. */
+/** The thrower of the stubs, naming what is missing and where to change that (one module they share). */
+const NOT_BUNDLED = `${NAMESPACE}-not-bundled`;
+
+/** The start of a stub: its `notBundled()` throws, naming `what`. */
 function missing(what: string): string {
-  return (
-    `function notBundled(){throw new Error(${JSON.stringify(
-      `${what} is not in this Lambda bundle (left out by packages/lambda-kit/bundle/trims.ts)`,
-    )})}`
-  );
+  return `import { notBundled as throwNotBundled } from '${NOT_BUNDLED}';\nconst notBundled = () => throwNotBundled(${JSON.stringify(what)});`;
+}
+
+/** Resolves the stubs' shared thrower (every plugin with stubs registers it). */
+function provideNotBundled(build: PluginBuild): void {
+  build.onResolve({ filter: new RegExp(`^${NOT_BUNDLED}$`) }, () => ({ path: NOT_BUNDLED, namespace: NOT_BUNDLED }));
+  build.onLoad({ filter: /.*/, namespace: NOT_BUNDLED }, () => ({
+    contents: 'export function notBundled(what) { throw new Error(`${what} is not in this Lambda bundle (left out by packages/lambda-kit/bundle/trims.ts)`); }',
+    loader: 'js',
+  }));
 }
 
 /**
@@ -162,18 +178,36 @@ export class FetchHttpClientResponse { constructor() { notBundled(); } }`,
     contents: `${missing('stripe: the Web Crypto provider (createSubtleCryptoProvider)')}
 export class SubtleCryptoProvider { constructor() { notBundled(); } }`,
   },
+  // Like the Web Crypto one, it only serves signature verification (webhooks, event notifications).
+  'crypto/NodeCryptoProvider.js': {
+    importedAs: /^\.\.\/crypto\/NodeCryptoProvider\.js$/,
+    contents: `${missing('stripe: the Node crypto provider (createNodeCryptoProvider)')}
+export class NodeCryptoProvider { constructor() { notBundled(); } }`,
+  },
+  // StripeResource attaches these to the promise of a list or search call only (awaiting it gives the first page).
+  'autoPagination.js': {
+    importedAs: /^\.\/autoPagination\.js$/,
+    contents: `${missing('stripe: auto-pagination (autoPagingEach, autoPagingToArray, for await over a list)')}
+export function makeAutoPaginationMethods() {
+  return { autoPagingEach: notBundled, autoPagingToArray: notBundled, next: notBundled, return: notBundled, [Symbol.asyncIterator]: notBundled };
+}`,
+  },
 };
 
 /**
  * Replaces Stripe modules a server calling the API never runs with stubs that throw when used:
  * webhook verification and event notifications (`stripe.webhooks`, `parseEventNotification`,
  * `notificationHandler`), `Decimal` and the v2 API's request/response coercion (v1 calls never use
- * them), the fetch HTTP client and the Web Crypto provider (Node uses its http and crypto modules).
+ * them), the fetch HTTP client and the Web Crypto provider (Node uses its http and crypto modules),
+ * the Node crypto provider (it serves signature verification only) and auto-pagination: a `list`
+ * call still gives its first page (RefundPayment reads one); `autoPagingEach`, `autoPagingToArray`
+ * and `for await` over it throw.
  */
 export function stripeUnusedFeatures(): Plugin {
   return {
     name: 'stripe-unused-features',
     setup(build) {
+      provideNotBundled(build);
       const stubbed = new Set<string>();
       build.onStart(() => stubbed.clear());
       const filter = new RegExp(`^(${Object.values(STRIPE_STUBS).map((s) => s.importedAs.source.slice(1, -1)).join('|')})$`);
@@ -203,6 +237,7 @@ export function awsEventStreams(): Plugin {
   return {
     name: 'aws-event-streams',
     setup(build) {
+      provideNotBundled(build);
       build.onResolve({ filter: /^@smithy\/core\/event-streams$/ }, (args) => {
         if (args.kind !== 'dynamic-import') {
           return { errors: [{ text: `${args.importer} imports @smithy/core/event-streams statically: this bundle needs the event-stream codec` }] };
@@ -215,6 +250,241 @@ export const EventStreamSerde = notBundled;
 export const eventStreamSerdeProvider = notBundled;`,
         loader: 'js',
       }));
+    },
+  };
+}
+
+/** A file of an installed package, as esbuild gives its path (`@smithy/core/dist-es/x.js`). */
+function sdkFile(path: string): RegExp {
+  return new RegExp(`[\\\\/]node_modules[\\\\/]${path.replace(/[.]/g, '\\.').replace(/\//g, '[\\\\/]')}$`);
+}
+
+/** How often `word` occurs in `source` as a whole word, outside import paths. */
+function occurrences(source: string, word: string): number {
+  return source.replace(/\bfrom\s*"[^"]*"/g, '').match(new RegExp(`\\b${word}\\b`, 'g'))?.length ?? 0;
+}
+
+/** The names `source` imports or re-exports from `specifier` (`import { a, b as c } from "specifier"`). */
+function namesFrom(source: string, specifier: string): string[] {
+  return [...source.matchAll(/\b(?:import|export)\s*\{([^}]*)\}\s*from\s*"([^"]+)"/g)]
+    .filter((m) => m[2] === specifier)
+    .flatMap((m) => m[1]!.split(','))
+    .map((name) => name.trim().split(/\s+as\s+/)[0]!)
+    .filter((name) => name !== '');
+}
+
+/** An AWS SDK import the payment Lambdas never reach, and the stub it is replaced with. */
+interface AwsStub {
+  /** What is left out, as the stub's error names it. */
+  readonly what: string;
+  /** The import, as the importers below write it. */
+  readonly specifier: RegExp;
+  /**
+   * The SDK files whose import of it is replaced, each with a check of its code showing where the
+   * import is used (only behind the condition that makes it unreachable): else the build fails.
+   */
+  readonly importers: ReadonlyArray<{ readonly file: RegExp; readonly usedAsExpected: (source: string) => boolean }>;
+  /** The stub's exports (`notBundled` throws the error naming {@link AwsStub.what}; paths are relative to the importer). */
+  readonly exports: string;
+}
+
+const ENDPOINT_DISCOVERY_CONFIG = new Set(['resolveEndpointDiscoveryConfig', 'NODE_ENDPOINT_DISCOVERY_CONFIG_OPTIONS']);
+const usesReviverOnlyWhenNeeded = (source: string) => /needsReviver\(schema\) \? jsonReviver : undefined/.test(source) && occurrences(source, 'jsonReviver') === 2;
+
+const AWS_STUBS: Readonly<Record<string, AwsStub>> = {
+  // The client resolves its endpoint-discovery config (building an LRU cache, mnemonist); only a
+  // command with the discovery middleware would use it, and no DynamoDB command has one.
+  'endpoint-discovery': {
+    what: 'AWS SDK: endpoint discovery (@aws-sdk/middleware-endpoint-discovery)',
+    specifier: /^@aws-sdk\/middleware-endpoint-discovery$/,
+    importers: [
+      {
+        file: /[\\/]node_modules[\\/]@aws-sdk[\\/]client-[a-z0-9-]+[\\/]dist-es[\\/]/,
+        usedAsExpected: (source) => {
+          const names = namesFrom(source, '@aws-sdk/middleware-endpoint-discovery');
+          return names.length > 0 && names.every((name) => ENDPOINT_DISCOVERY_CONFIG.has(name));
+        },
+      },
+    ],
+    exports: `export const NODE_ENDPOINT_DISCOVERY_CONFIG_OPTIONS = { environmentVariableSelector: notBundled, configFileSelector: notBundled, default: undefined };
+export const resolveEndpointDiscoveryConfig = (input, { endpointDiscoveryCommandCtor }) => Object.assign(input, {
+  endpointDiscoveryCommandCtor,
+  endpointCache: { getEndpoint: notBundled, get: notBundled, set: notBundled, delete: notBundled, has: notBundled, clear: notBundled },
+  endpointDiscoveryEnabled: notBundled,
+  isClientEndpointDiscoveryEnabled: input.endpointDiscoveryEnabled !== undefined,
+});`,
+  },
+  // Sha256Node is node:crypto's hash unless `createHash("sha256")` throws, which it does not on Node.
+  Sha256Js: {
+    what: 'AWS SDK: the JavaScript SHA-256 (Sha256Js, for runtimes without node:crypto)',
+    specifier: /^\.\/Sha256Js$/,
+    importers: [
+      {
+        file: sdkFile('@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js'),
+        usedAsExpected: (source) =>
+          /const hasNativeCrypto = \(\(\) => \{\s*try \{\s*createHash\("sha256"\);\s*return true;/.test(source) &&
+          /= hasNativeCrypto \? buildNativeClass\(\) : Sha256Js;/.test(source) &&
+          occurrences(source, 'Sha256Js') === 2,
+      },
+    ],
+    exports: 'export class Sha256Js { constructor() { notBundled(); } }',
+  },
+  // Built only when the retry mode is "adaptive"; createPaymentDeps pins retryMode "standard".
+  AdaptiveRetryStrategy: {
+    what: "AWS SDK: the adaptive retry mode (retryMode 'adaptive', AWS_RETRY_MODE=adaptive)",
+    specifier: /^\.\.\/util-retry\/AdaptiveRetryStrategy$/,
+    importers: [
+      {
+        file: sdkFile('@smithy/core/dist-es/submodules/retry/middleware-retry/configurations.js'),
+        usedAsExpected: (source) =>
+          /const adaptive = \(await normalizeProvider\(retryMode\)\(\)\) === RETRY_MODES\.ADAPTIVE;\s*if \(adaptive\) \{\s*return new AdaptiveRetryStrategy\(/.test(source) &&
+          occurrences(source, 'AdaptiveRetryStrategy') === 2,
+      },
+    ],
+    exports: 'export class AdaptiveRetryStrategy { constructor() { notBundled(); } }',
+  },
+  // Formats event-stream message headers, for SignatureV4.signMessage only: DynamoDB has no event streams.
+  HeaderFormatter: {
+    what: 'AWS SDK: event-stream message signing (SignatureV4.signMessage)',
+    specifier: /^\.\/HeaderFormatter$/,
+    importers: [
+      {
+        file: sdkFile('@smithy/signature-v4/dist-es/SignatureV4.js'),
+        usedAsExpected: (source) =>
+          /async signMessage\(signableMessage, \{[^}]*\}\) \{\s*const promise = this\.signEvent\(\{\s*headers: this\.headerFormatter\.format\(/.test(source) &&
+          occurrences(source, 'headerFormatter') === 2,
+      },
+    ],
+    exports: 'export class HeaderFormatter { format() { notBundled(); } }',
+  },
+  // The region's last resort after AWS_REGION and the config files, and the physical region of the
+  // "auto" defaults mode outside Lambda (AWS_EXECUTION_ENV unset). Lambda sets both variables.
+  getInstanceMetadataRegion: {
+    what: 'AWS SDK: the EC2 instance-metadata region lookup (set AWS_REGION)',
+    specifier: /^(?:\.\/|\.\.\/config-resolver\/regionConfig\/)getInstanceMetadataRegion$/,
+    importers: [
+      {
+        file: sdkFile('@smithy/core/dist-es/submodules/config/config-resolver/regionConfig/config.js'),
+        usedAsExpected: (source) =>
+          /REGION_ENV_NAME = "AWS_REGION";/.test(source) &&
+          /environmentVariableSelector: \(env\) => env\[REGION_ENV_NAME\],/.test(source) &&
+          /default: async \(\) => \{\s*const region = await getInstanceMetadataRegion\(\);/.test(source) &&
+          occurrences(source, 'getInstanceMetadataRegion') === 2,
+      },
+      {
+        file: sdkFile('@smithy/core/dist-es/submodules/config/defaults-mode/resolveDefaultsModeConfig.js'),
+        usedAsExpected: (source) =>
+          /if \(process\.env\[AWS_EXECUTION_ENV\] && \(process\.env\[AWS_REGION_ENV\] \|\| process\.env\[AWS_DEFAULT_REGION_ENV\]\)\) \{\s*return [^;]+;\s*\}\s*return getInstanceMetadataRegion\(\);/.test(source) &&
+          occurrences(source, 'getInstanceMetadataRegion') === 2,
+      },
+    ],
+    exports: 'export const getInstanceMetadataRegion = async () => notBundled();',
+  },
+  // Endpoint parameters of S3 buckets, for a client whose serviceId is "s3" only.
+  's3-endpoint-params': {
+    what: 'AWS SDK: the S3 endpoint parameters (resolveParamsForS3)',
+    specifier: /^\.\.\/service-customizations$/,
+    importers: [
+      {
+        file: sdkFile('@smithy/core/dist-es/submodules/endpoints/middleware-endpoint/adaptors/getEndpointFromInstructions.js'),
+        usedAsExpected: (source) =>
+          /if \(String\(clientConfig\.serviceId\)\.toLowerCase\(\) === "s3"\) \{\s*await resolveParamsForS3\(endpointParams\);/.test(source) &&
+          occurrences(source, 'resolveParamsForS3') === 2,
+      },
+    ],
+    exports: 'export const resolveParamsForS3 = async () => notBundled();',
+  },
+  // RPC protocols need the HTTP bindings of an operation's input only for its host prefix (endpoint
+  // trait): no DynamoDB operation has one (test/bundle.spec.ts checks every one).
+  HttpBindingNormalizedSchema: {
+    what: 'AWS SDK: the host prefix of an operation (HttpBindingNormalizedSchema)',
+    specifier: /^\.\/HttpBindingNormalizedSchema$/,
+    importers: [
+      {
+        file: sdkFile('@smithy/core/dist-es/submodules/protocols/HttpProtocol.js'),
+        usedAsExpected: (source) =>
+          namesFrom(source, './HttpBindingNormalizedSchema').sort().join() === 'HttpBindingNormalizedSchema,getHttpOperationBindings' &&
+          /const hostPrefix = operation\[4\];\s*if \(typeof hostPrefix !== "string"\) \{\s*return;\s*\}[^}]*?HttpBindingNormalizedSchema\.of\(/.test(source) &&
+          occurrences(source, 'HttpBindingNormalizedSchema') === 2,
+      },
+    ],
+    exports: `export { getHttpOperationBindings } from './HttpBindingNormalizedSchema.js';
+export const HttpBindingNormalizedSchema = { of: notBundled };`,
+  },
+  // JSON.parse's reviver for responses whose shapes hold big numbers or documents: DynamoDB has none
+  // (its numbers travel as strings; test/bundle.spec.ts checks every DynamoDB operation).
+  jsonReviver: {
+    what: 'AWS SDK: JSON big-number and document parsing (jsonReviver)',
+    specifier: /^\.\.?\/jsonReviver$/,
+    importers: [
+      { file: sdkFile('@smithy/core/dist-es/submodules/protocols/json/codec-v2/JsonShapeDeserializer2.js'), usedAsExpected: usesReviverOnlyWhenNeeded },
+      { file: sdkFile('@smithy/core/dist-es/submodules/protocols/json/parseJsonBody.js'), usedAsExpected: usesReviverOnlyWhenNeeded },
+    ],
+    exports: 'export function jsonReviver() { notBundled(); }',
+  },
+};
+
+/**
+ * The stub replacing the import of `specifier` by the SDK file `importer` (whose code is `source`),
+ * or undefined when the trim leaves that import alone. Exported for the tests.
+ * @throws when the importer does not use the import as the trim expects (an SDK update changed it)
+ */
+export function awsStubFor(specifier: string, importer: string, source: () => string): string | undefined {
+  for (const [name, stub] of Object.entries(AWS_STUBS)) {
+    const expected = stub.importers.find((i) => i.file.test(importer));
+    if (!stub.specifier.test(specifier) || !expected) continue;
+    if (!expected.usedAsExpected(source())) {
+      throw new Error(
+        `aws-unused-features: ${importer} does not use ${specifier} as expected (its layout changed): check that ${stub.what} is still unreachable, then update the trim`,
+      );
+    }
+    return name;
+  }
+  return undefined;
+}
+
+/**
+ * Replaces AWS SDK code a DynamoDB client on Lambda never runs with stubs that throw when used:
+ * endpoint discovery (no DynamoDB command uses it), the JavaScript SHA-256 (Node has node:crypto),
+ * the adaptive retry mode (createPaymentDeps pins "standard"), event-stream message signing (no
+ * event streams), the EC2 instance-metadata region lookup (Lambda sets AWS_REGION), S3 endpoint
+ * parameters, and what only some operations need: the HTTP bindings of a host prefix and the JSON
+ * reviver for big numbers and documents (no DynamoDB operation has either). Each importer is checked
+ * to use the import only behind that condition; a bundle with an S3 client is refused.
+ */
+export function awsUnusedFeatures(): Plugin {
+  return {
+    name: 'aws-unused-features',
+    setup(build) {
+      provideNotBundled(build);
+      const stubbed = new Set<string>();
+      build.onStart(() => stubbed.clear());
+      const filter = new RegExp(Object.values(AWS_STUBS).map((s) => `(?:${s.specifier.source})`).join('|'));
+      build.onResolve({ filter }, (args) => {
+        let name: string | undefined;
+        try {
+          name = awsStubFor(args.path, args.importer, () => readFileSync(args.importer, 'utf8'));
+        } catch (error) {
+          return { errors: [{ text: (error as Error).message }] };
+        }
+        if (name === undefined) return undefined;
+        stubbed.add(name);
+        return { path: name, namespace: `${NAMESPACE}-aws-unused`, pluginData: { resolveDir: dirname(args.importer) } };
+      });
+      build.onResolve({ filter: /^@aws-sdk\/client-s3$/ }, (args) => ({
+        errors: [{ text: `aws-unused-features: ${args.importer} imports an S3 client, which needs the S3 endpoint parameters this trim leaves out` }],
+      }));
+      build.onLoad({ filter: /.*/, namespace: `${NAMESPACE}-aws-unused` }, (args) => ({
+        contents: `${missing(AWS_STUBS[args.path]!.what)}\n${AWS_STUBS[args.path]!.exports}`,
+        loader: 'js',
+        resolveDir: (args.pluginData as { resolveDir: string }).resolveDir,
+      }));
+      build.onEnd((result) => {
+        const notSeen = Object.keys(AWS_STUBS).filter((name) => !stubbed.has(name));
+        return notSeen.length > 0 && result.errors.length === 0
+          ? { errors: [{ text: `aws-unused-features: the AWS SDK no longer imports ${notSeen.join(', ')} as expected (its layout changed; update the stubs)` }] }
+          : undefined;
+      });
     },
   };
 }

@@ -35,12 +35,20 @@ describe('createPaymentDeps', () => {
     });
     expect(deps.ordersTable).toBe('saga-orders');
     expect(deps.dynamodb).toBeInstanceOf(DynamoDBClient);
+    expect(deps.dynamodb.config.retryMode).toBe('standard'); // the bundles have no adaptive retry mode
+    await expect(deps.dynamodb.config.region()).resolves.toBe('eu-west-1');
     expect(deps.logger).toBeInstanceOf(Logger);
     expect(deps.now()).toBeInstanceOf(Date);
     expect(requests).toHaveLength(0); // the key is read on first use, not at cold start
     await expect(deps.stripe()).resolves.toBeInstanceOf(Stripe);
     await deps.stripe();
     expect(requests).toEqual([{ url: '/secretsmanager/get?secretId=arn%3Astripe', token: 'session-token' }]);
+  });
+
+  it('gives the DynamoDB client the AWS_REGION of its environment (the bundles have no EC2 instance-metadata lookup)', async () => {
+    vi.stubEnv('AWS_REGION', 'eu-west-1');
+    const deps = createPaymentDeps('refund-payment', { ORDERS_TABLE: 'saga-orders', STRIPE_SECRET_KEY: 'sk_test_x', AWS_REGION: 'eu-central-1' });
+    await expect(deps.dynamodb.config.region()).resolves.toBe('eu-central-1');
   });
 
   it('fails fast on incomplete configuration', () => {

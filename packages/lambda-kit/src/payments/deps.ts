@@ -20,16 +20,19 @@ export interface PaymentDeps {
 
 /**
  * The production dependencies of a payment Lambda, built once per cold start: the DynamoDB client
- * (endpoint from the AWS SDK's environment, e.g. `AWS_ENDPOINT_URL_DYNAMODB`), a Stripe client whose
- * key is read on first use through the AWS Parameters and Secrets Lambda Extension (no Secrets
- * Manager SDK client; see {@link extensionSecretReader}) and cached, and a Powertools logger named
- * `serviceName`.
+ * (endpoint from the AWS SDK's environment, e.g. `AWS_ENDPOINT_URL_DYNAMODB`; region `AWS_REGION`;
+ * standard retry mode), a Stripe client whose key is read on first use through the AWS Parameters
+ * and Secrets Lambda Extension (no Secrets Manager SDK client; see {@link extensionSecretReader}) and
+ * cached, and a Powertools logger named `serviceName`.
  * @throws {ConfigurationError} when the environment is incomplete (see {@link loadPaymentConfig})
  */
 export function createPaymentDeps(serviceName: string, env: Readonly<Record<string, string | undefined>> = process.env) {
   const config = loadPaymentConfig(env);
+  const region = env['AWS_REGION']?.trim();
   return {
-    dynamodb: new DynamoDBClient({}),
+    // Given, not looked up: the bundles leave out the SDK's EC2 instance-metadata region lookup
+    // (Lambda sets AWS_REGION) and its adaptive retry mode (bundle/trims.ts, awsUnusedFeatures).
+    dynamodb: new DynamoDBClient({ ...(region ? { region } : {}), retryMode: 'standard' }),
     ordersTable: config.ordersTable,
     stripe: createStripeProvider(config.stripe, extensionSecretReader(env)),
     logger: new Logger({ serviceName }),
