@@ -35,7 +35,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
       StartTime: isoTimestamp(options.startTime),
       RedriveCount: 0,
     },
-    stateMachineContext: { Id: options.stateMachineArn, Name: options.stateMachineArn.split(':').pop() ?? '' },
+    stateMachineContext: { Id: options.stateMachineArn, Name: stateMachineNameOf(options.stateMachineArn) },
     transitions: options.resume?.transitions ?? 0,
     order: continuationOrder(),
     identity: {
@@ -119,3 +119,14 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
     },
   };
 }
+
+/** The name in a state machine ARN (remembered: every execution of a machine asks for the same one). */
+function stateMachineNameOf(arn: string): string {
+  if (arn !== lastArn) {
+    lastArn = arn;
+    lastName = arn.slice(arn.lastIndexOf(':') + 1);
+  }
+  return lastName;
+}
+let lastArn = '';
+let lastName = '';

@@ -76,12 +76,28 @@ const FUNCTION_NAME_RE = /^(?:arn:[^:]+:lambda:[^:]*:[^:]*:function:|\d{12}:func
  * function ARN with or without qualifier, or a partial ARN (`123456789012:function:name`).
  */
 export function functionNameOf(nameOrArn: string): string {
-  return FUNCTION_NAME_RE.exec(nameOrArn)?.[1] ?? nameOrArn;
+  return functionRef(nameOrArn).name;
 }
 
 function qualifierOf(nameOrArn: string): string | undefined {
-  return FUNCTION_NAME_RE.exec(nameOrArn)?.[2];
+  return functionRef(nameOrArn).qualifier;
 }
+
+/**
+ * A function reference split into name and qualifier, remembered: every invocation resolves the
+ * same few references, and a regex match per lookup was a steady source of garbage.
+ */
+function functionRef(nameOrArn: string): { readonly name: string; readonly qualifier: string | undefined } {
+  let ref = functionRefs.get(nameOrArn);
+  if (!ref) {
+    const m = FUNCTION_NAME_RE.exec(nameOrArn);
+    ref = { name: m?.[1] ?? nameOrArn, qualifier: m?.[2] };
+    if (functionRefs.size >= 1024) functionRefs.clear();
+    functionRefs.set(nameOrArn, ref);
+  }
+  return ref;
+}
+const functionRefs = new Map<string, { readonly name: string; readonly qualifier: string | undefined }>();
 
 /** Local Lambda functions by name (ARNs are reduced to the name), with fault injection. */
 export class LambdaRegistry {
@@ -407,7 +423,7 @@ function invokeLegacy(
   if (fault) throw faultError(fault, requestId);
   const reg = registry.lookup(name);
   if (!reg) throw notFound(functionArn, requestId);
-  const qualifier = qualifierOf(functionArn.split(':function:')[1] ?? name);
+  const qualifier = qualifierOf(functionArn);
   const version = qualifier && /^\d+$/.test(qualifier) ? qualifier : '$LATEST';
   return runHandler(registry, reg, invocation.input, invocation, () => invocation.signal, requestId, functionArn, version);
 }
