@@ -32,15 +32,7 @@ export class HistoryWriter {
     if (this.closed) return thread.last;
     if (TERMINAL.has(type)) this.closed = true;
     const id = this.nextId++;
-    // One literal with the details member in it: Object.assign would add that member after the
-    // fact, spilling it out of the object into a second allocation, for every event kept.
-    let key: string | undefined;
-    for (key in details) break;
-    const event = (
-      key === undefined
-        ? { type, id, previousEventId: thread.last, timestamp: this.now() }
-        : { type, id, previousEventId: thread.last, timestamp: this.now(), [key]: (details as Record<string, unknown>)[key] }
-    ) as HistoryEvent;
+    const event = Object.assign({ type, id, previousEventId: thread.last, timestamp: this.now() }, details) as HistoryEvent;
     if (extra?.retryDelayMs !== undefined) event.retryDelayMs = extra.retryDelayMs;
     thread.last = id;
     this.emit(event);
