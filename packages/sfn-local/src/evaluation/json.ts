@@ -140,18 +140,24 @@ function plainCopy(v: unknown, depth: number): JsonValue | typeof NOT_PLAIN {
 export const MAX_JSON_DEPTH = 256;
 
 /**
- * Whether a JSON value nests deeper than `max` levels of objects and arrays. Iterative, so a hostile
- * value cannot overflow the stack while being checked.
+ * Whether a JSON value nests deeper than `max` levels of objects and arrays. The walk stops at
+ * `max` levels, so a hostile value cannot overflow the stack while being checked; it allocates
+ * nothing (it runs on every execution input).
  */
 export function nestsDeeperThan(value: unknown, max: number): boolean {
-  const stack: Array<[unknown, number]> = [[value, 0]];
-  while (stack.length > 0) {
-    const [v, depth] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
-    if (depth + 1 > max) return true;
-    for (const child of Array.isArray(v) ? v : Object.values(v)) {
-      if (child !== null && typeof child === 'object') stack.push([child, depth + 1]);
-    }
+  return deeperThan(value, max);
+}
+
+/** `remaining`: how many more levels of objects and arrays `v` may open. */
+function deeperThan(v: unknown, remaining: number): boolean {
+  if (v === null || typeof v !== 'object') return false;
+  if (remaining <= 0) return true;
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) if (deeperThan(v[i], remaining - 1)) return true;
+    return false;
+  }
+  for (const key in v) {
+    if (hasOwn.call(v, key) && deeperThan((v as Record<string, unknown>)[key], remaining - 1)) return true;
   }
   return false;
 }
