@@ -131,7 +131,9 @@ export const RETRY_POLICIES = {
   [SagaSteps.ReserveStock]: [backoff(['DatabaseUnavailable'], { interval: 1, attempts: 4, maxDelay: 20 }), LAMBDA_SERVICE_RETRY],
   [SagaSteps.BookShipment]: [
     {
-      ErrorEquals: ['CarrierRateLimited', 'States.Timeout'],
+      // A hung carrier call ends at the function's own timeout first (Sandbox.Timedout: the Task's
+      // TimeoutSeconds is the function's timeout plus a margin); States.Timeout if the invoke itself hangs.
+      ErrorEquals: ['CarrierRateLimited', 'States.Timeout', 'Sandbox.Timedout'],
       IntervalSeconds: 2,
       BackoffRate: 2.0,
       MaxAttempts: 5,

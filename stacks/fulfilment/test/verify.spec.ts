@@ -51,15 +51,20 @@ describe('the fault-schedule explorer', { timeout: 120_000 }, () => {
     expect(beyond.trace.at(-1)).toMatchObject({ type: 'review', failedStep: 'BookShipment', error: 'CarrierRateLimited' });
   });
 
-  it('a timeout is the Task TimeoutSeconds passing on the virtual clock; an expired review token compensates', async () => {
+  it("a hung function is stopped by its own timeout (Sandbox.Timedout, as on AWS) before the Task's TimeoutSeconds; an expired review token compensates", async () => {
     const run = await verifier.runner({ idPrefix: 'vt-timeout' }).run(parseSchedule('ReserveStock#1 timeout | review: expire'));
     expect(run.trace.find((t) => t.type === 'review')).toMatchObject({
       failedStep: 'ReserveStock',
-      error: 'States.Timeout',
+      error: 'Sandbox.Timedout',
       choice: 'expire',
     });
     expect(run).toMatchObject({ status: 'FAILED', error: 'OrderFulfillmentFailed', violations: [] });
     expect(run.ledger).toMatchObject({ captured: 3399, refunded: 3399, reservation: 'none' });
+  });
+
+  it('a hung carrier call is retried: BookShipment retries the function timeout', async () => {
+    const run = await verifier.runner({ idPrefix: 'vt-ship-timeout' }).run(parseSchedule('BookShipment#1 timeout'));
+    expect(run).toMatchObject({ status: 'SUCCEEDED', waiting: false, violations: [] });
   });
 
   it('catches a compensation that claims success without undoing anything, with the shortest schedule', async () => {

@@ -142,10 +142,10 @@ describe('tasks', () => {
 describe('retry policies', () => {
   const retry = (name: string) => (definition.States[name] ?? tasks(definition).find(([n]) => n.startsWith(name))![1])['Retry'] as State[];
 
-  it('BookShipment retries CarrierRateLimited and States.Timeout exactly as specified, and Lambda service errors', () => {
+  it('BookShipment retries CarrierRateLimited and timeouts (States.Timeout, and Sandbox.Timedout: the function\'s own) as specified, and Lambda service errors', () => {
     const r = retry(SagaSteps.BookShipment);
     expect(r[0]).toEqual({
-      ErrorEquals: ['CarrierRateLimited', 'States.Timeout'],
+      ErrorEquals: ['CarrierRateLimited', 'States.Timeout', 'Sandbox.Timedout'],
       IntervalSeconds: 2,
       BackoffRate: 2.0,
       MaxAttempts: 5,

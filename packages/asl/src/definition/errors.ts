@@ -39,7 +39,17 @@ export const LambdaServiceErrors = {
 export type LambdaServiceErrorName = (typeof LambdaServiceErrors)[keyof typeof LambdaServiceErrors];
 
 /**
- * The error names a Retrier or Catcher may list: the `States.*` built-ins, Lambda's service
- * errors, and the taxonomy `E` the user declares. Untyped (hand-written) definitions use `string`.
+ * Errors the Lambda runtime reports for a function it stopped: `Sandbox.Timedout` when the function
+ * ran past its own timeout (Node.js 20+ runtimes; the Task sees it as the function's error).
  */
-export type ErrorName<E extends string = string> = StatesErrorName | LambdaServiceErrorName | E;
+export const LambdaRuntimeErrors = {
+  Timedout: 'Sandbox.Timedout',
+} as const;
+
+export type LambdaRuntimeErrorName = (typeof LambdaRuntimeErrors)[keyof typeof LambdaRuntimeErrors];
+
+/**
+ * The error names a Retrier or Catcher may list: the `States.*` built-ins, Lambda's service and
+ * runtime errors, and the taxonomy `E` the user declares. Untyped (hand-written) definitions use `string`.
+ */
+export type ErrorName<E extends string = string> = StatesErrorName | LambdaServiceErrorName | LambdaRuntimeErrorName | E;

@@ -18,6 +18,7 @@ import {
   type JsonObject,
 } from './common.js';
 import type { TaskInvocation, TaskResolver } from './types.js';
+import { FunctionTimeout } from './lambda-timeout.js';
 
 /** What a local Lambda handler gets as its second argument (a subset of Lambda's Node.js context). */
 export interface LambdaContext {
@@ -287,21 +288,28 @@ async function runHandler(
   version: string,
 ): Promise<JsonValue> {
   let raw: unknown;
+  let timeout: FunctionTimeout | undefined;
   try {
     // An in-process handler is at hand; a file handler is imported once (abandoned if aborted).
     const handler = reg.handler ?? (await underSignal(signalOf(), () => registry.handlerOf(reg)));
-    const context = new InvocationContext(reg, version, functionArn, requestId, invocation, signalOf);
+    timeout = new FunctionTimeout(invocation, reg.timeoutMs, requestId);
+    const context = new InvocationContext(reg, version, functionArn, requestId, invocation, signalOf, timeout);
     // The handler gets its own copy (as Lambda's JSON transport gives it): mutating the event never
-    // touches the execution's data. Abandoned on abort (by the engine itself when it says so).
+    // touches the execution's data. Abandoned on abort (by the engine itself when it says so), and
+    // failed with Sandbox.Timedout past the function's own timeout.
     const copy = toJson(event);
+    const bounded = timeout;
     raw = invocation.abandonedByCaller
-      ? await handler(copy, context)
-      : await underSignal(signalOf(), () => handler(copy, context));
+      ? await bounded.bound(handler(copy, context))
+      : await underSignal(signalOf(), () => Promise.resolve(bounded.bound(handler(copy, context))));
   } catch (e) {
     // The engine abandons an aborted attempt itself; reading the signal would only create it.
     if (!invocation.abandonedByCaller && signalOf().aborted) throw signalOf().reason;
+    if (timeout?.expired) throw timeout.error();
     throw toStatesError(e);
   }
+  // Stopped at its timeout: whatever the handler did after that does not count.
+  if (timeout.expired) throw timeout.error();
   try {
     return toJson(raw);
   } catch (e) {
@@ -325,9 +333,10 @@ class InvocationContext implements LambdaContext {
     readonly awsRequestId: string,
     readonly invocation: TaskInvocation,
     private readonly signalOf: () => AbortSignal,
+    private readonly timeout: FunctionTimeout,
   ) {
     this.functionName = reg.name;
-    this.deadline = invocation.now() + reg.timeoutMs;
+    this.deadline = timeout.deadline;
   }
 
   // Getters returning functions, so that they also work detached (`const { sleep } = context`).
@@ -340,8 +349,9 @@ class InvocationContext implements LambdaContext {
     return this.signalOf();
   }
 
+  /** Sleeps on the execution's clock; reaching the function's timeout fails the invocation (Sandbox.Timedout). */
   get sleep(): (ms: number) => Promise<void> {
-    return (ms) => this.invocation.sleep(ms);
+    return (ms) => this.timeout.sleep(ms);
   }
 }
 

@@ -45,6 +45,8 @@ export interface TaskInvocation {
   /** The execution's clock: handlers that simulate slowness sleep here (virtual time aware). */
   sleep(ms: number): Promise<void>;
   now(): number;
+  /** True when the execution runs on wall-clock time (`clock: 'real'`), not virtual time. */
+  readonly realTime?: boolean;
 }
 
 /**

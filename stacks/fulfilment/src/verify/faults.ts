@@ -14,7 +14,7 @@ import { siteOfFunction, type Site, type SiteName, type WorkflowModel } from './
  * | `transient(E*k)` | throws an error named E (a retriable error of the site) on k attempts in a row, without calling the handler |
  * | `permanent(E)` | throws E (a non-retriable taxonomy error the contracts say the step raises), without calling the handler |
  * | `unknown` | throws an Error named `Boom` (outside the taxonomy: escalates) |
- * | `timeout` | sleeps past the Task's TimeoutSeconds on the execution's (virtual) clock: the engine fails the attempt with States.Timeout; the handler never runs |
+ * | `timeout` | sleeps past the Task's TimeoutSeconds on the execution's (virtual) clock: the function's own timeout, shorter by the stack's margin, stops it first (`Sandbox.Timedout`, as Lambda reports it); the handler never runs |
  * | `crash` | runs the real handler (its side effects commit), then throws `Runtime.ExitError`, as a function process dying after its work does |
  * | `lost-reply` | runs the real handler, then throws `Lambda.ServiceException`: the work is done, the reply is lost, Step Functions retries |
  * | `duplicate` | runs the real handler twice with the same event (at-least-once delivery) and returns the second result |
@@ -244,7 +244,7 @@ export class FaultInjector {
       case 'timeout': {
         const seconds = this.timeoutOf(context.invocation.stateName);
         await context.sleep(seconds * 1000 + 1_000);
-        // Not reached while the engine enforces TimeoutSeconds (it abandons the attempt first).
+        // Not reached while the engine enforces the function's timeout and TimeoutSeconds (either stops it first).
         throw named('States.Timeout', `the handler slept past TimeoutSeconds ${seconds} and the engine did not time it out`);
       }
       case 'crash':

@@ -293,6 +293,10 @@ class AttemptInvocation implements TaskInvocation {
     return (this.controller ??= new AbortController()).signal;
   }
 
+  get realTime(): boolean {
+    return this.clock.mode === 'real';
+  }
+
   /** Stops the work behind a failed or interrupted attempt (only if it took the signal). */
   abandon(): void {
     this.controller?.abort(ABORTED);
