@@ -193,28 +193,36 @@ describe('context object', () => {
 });
 
 describe('a burst of task results (fair turns)', () => {
-  const definition = {
-    StartAt: 'Charge',
-    States: {
-      Charge: { Type: 'Task', Resource: fn('charge'), ResultPath: '$.charge', Next: 'Ship' },
-      Ship: { Type: 'Task', Resource: fn('ship'), ResultPath: '$.ship', End: true },
-    },
-  };
-
-  test('executions released together finish oldest first, in slices that leave the event loop free between them', async () => {
+  /** `n` executions of Charge → Ship, all held at Charge until `open()`. */
+  async function gatedExecutions(n: number) {
     let open!: () => void;
     const gate = new Promise<void>((resolve) => (open = resolve));
-    const m = machine(definition, {
-      charge: async () => {
-        await gate;
-        return { ok: true };
+    const m = machine(
+      {
+        StartAt: 'Charge',
+        States: {
+          Charge: { Type: 'Task', Resource: fn('charge'), ResultPath: '$.charge', Next: 'Ship' },
+          Ship: { Type: 'Task', Resource: fn('ship'), ResultPath: '$.ship', End: true },
+        },
       },
-      ship: () => ({ shipped: true }),
-    });
+      {
+        charge: async () => {
+          await gate;
+          return { ok: true };
+        },
+        ship: () => ({ shipped: true }),
+      },
+    );
+    const executions = Array.from({ length: n }, (_, i) => m.start({ i }));
+    await until(() => m.calls['charge'] === n, 'every execution at the gate');
+    return { executions, open };
+  }
+
+  test('executions released together finish oldest first, in slices that leave the event loop free between them', async () => {
     const N = 700;
+    const { executions, open } = await gatedExecutions(N);
     const finished: number[] = [];
-    const runs = Array.from({ length: N }, (_, i) => m.start({ i }).done.then((o) => (o.status === 'SUCCEEDED' ? finished.push(i) : undefined)));
-    await until(() => m.calls['charge'] === N, 'every execution at the gate');
+    const runs = executions.map((e, i) => e.done.then((o) => (o.status === 'SUCCEEDED' ? finished.push(i) : undefined)));
     open();
     let finishedAtFirstTurn = -1;
     setImmediate(() => (finishedAtFirstTurn = finished.length));
@@ -227,18 +235,7 @@ describe('a burst of task results (fair turns)', () => {
   });
 
   test('a stop while an execution waits for its turn aborts it there', async () => {
-    let open!: () => void;
-    const gate = new Promise<void>((resolve) => (open = resolve));
-    const m = machine(definition, {
-      charge: async () => {
-        await gate;
-        return { ok: true };
-      },
-      ship: () => ({ shipped: true }),
-    });
-    const N = 400;
-    const executions = Array.from({ length: N }, (_, i) => m.start({ i }));
-    await until(() => m.calls['charge'] === N, 'every execution at the gate');
+    const { executions, open } = await gatedExecutions(400);
     open();
     await Promise.resolve();
     const last = executions.at(-1)!;
