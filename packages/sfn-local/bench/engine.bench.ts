@@ -21,7 +21,9 @@
  *   runtime as the peer). A budget is MET only if it holds on every runtime ours ran on.
  * - Every measurement of every engine runs in its own child process (clean RSS, cold JIT), 3 times
  *   (--repeat) except the peer's real-time failure run; the run with the median headline figure is
- *   reported, with the range in brackets. The 2-vCPU box is noisy (±30 %).
+ *   reported, with the range in brackets. The repetitions are interleaved (ours, ours on Node 22,
+ *   the peer, then again), so the VM's drift falls on every engine alike. The 2-vCPU box is noisy
+ *   (±30 %).
  *
  * Figures and the verdict rows:
  * 1. happy path, 1,000 sequential executions right after building the machine in a fresh process
@@ -380,27 +382,41 @@ async function main(): Promise<void> {
 
   const measurements = ['throughput', 'failure', 'load', 'rss'] as const;
   const results: Record<string, Record<string, Json>> = {};
-  /** Runs a measurement `reps` times (fresh process each) and keeps the run with the median headline figure. */
-  const measure = async (runner: Runner, m: string, extra: string[], timeoutMs: number, reps: number, note = '') => {
-    const runs: Json[] = [];
-    process.stdout.write(`▸ ${m.padEnd(10)} ${runner.label}${note} `);
-    for (let i = 0; i < reps; i++) {
-      const res = await runChild(runner, m, extra, timeoutMs);
-      process.stdout.write(res.error ? '✗' : '·');
-      runs.push(res);
-      if (res.error) break;
-    }
-    const failed = runs.find((r) => r.error);
-    if (failed) {
-      console.log(` ERROR ${failed.error}`);
-      return failed;
+  interface Job {
+    /** Where the result goes: `results[measurement][runner.label]`. */
+    measurement: string;
+    runner: Runner;
+    extra: string[];
+    timeoutMs: number;
+    reps: number;
+    note: string;
+  }
+  /**
+   * Runs the jobs' repetitions interleaved (every job's 1st run, then every job's 2nd, ...), each in
+   * a fresh process, and keeps per job the run with the median headline figure. Interleaving spreads
+   * the VM's drift (its speed moves by tens of percent over minutes) over ours and the peer alike,
+   * instead of handing all of a slow spell to whichever ran then.
+   */
+  const measureInterleaved = async (m: string, jobs: Job[]) => {
+    const runs = jobs.map(() => [] as Json[]);
+    const rounds = Math.max(...jobs.map((j) => j.reps));
+    for (let i = 0; i < rounds; i++) {
+      for (const [k, job] of jobs.entries()) {
+        if (i >= job.reps || runs[k]!.some((r) => r.error)) continue;
+        process.stdout.write(`▸ ${m.padEnd(10)} ${job.runner.label}${job.note} (run ${i + 1}/${job.reps}) `);
+        const res = await runChild(job.runner, m, job.extra, job.timeoutMs);
+        console.log(res.error ? `✗ ${res.error}` : `${res.processSeconds} s`);
+        runs[k]!.push(res);
+      }
     }
     const key = HEADLINE[m]!;
-    const sorted = [...runs].sort((a, b) => key(a) - key(b));
-    const chosen = sorted[Math.floor((sorted.length - 1) / 2)]!;
-    const samples = runs.map(key);
-    console.log(` done (${runs.map((r) => r.processSeconds).join(' + ')} s)`);
-    return { ...chosen, samples };
+    return jobs.map((job, k) => {
+      const all = runs[k]!;
+      const failed = all.find((r) => r.error);
+      if (failed) return failed;
+      const sorted = [...all].sort((a, b) => key(a) - key(b));
+      return { ...sorted[Math.floor((sorted.length - 1) / 2)]!, samples: all.map(key) };
+    });
   };
   // The peak RSS moves by ±10 MiB from run to run (when V8 happens to start a major GC), so it is a
   // median of --repeat runs like the rest; only the peer's real-time failure run (30–60 s) runs once.
@@ -408,22 +424,25 @@ async function main(): Promise<void> {
 
   for (const m of measurements) {
     results[m] = {};
-    for (const r of oursRunners) results[m][r.label] = await measure(r, m, [], 180_000, repsFor(m, false));
+    const jobs: Job[] = oursRunners.map((runner) => ({ measurement: m, runner, extra: [], timeoutMs: 180_000, reps: repsFor(m, false), note: '' }));
     if (m === 'throughput') {
       // Diagnostic: ours with a bare resolver instead of the Lambda integration.
       results['throughput-bare'] = {};
-      for (const r of oursRunners)
-        results['throughput-bare'][r.label] = await measure(r, m, ['--resolver=bare'], 180_000, repeat, ', bare resolver');
+      for (const runner of oursRunners) {
+        jobs.push({ measurement: 'throughput-bare', runner, extra: ['--resolver=bare'], timeoutMs: 180_000, reps: repeat, note: ', bare resolver' });
+      }
     }
     if (peer) {
       if (m === 'failure' && skipPeerSleep) {
         results[m][peer.label] = { error: 'skipped (--skip-peer-sleep)' };
-        continue;
+      } else {
+        const note = m === 'failure' ? ` (really sleeps through 5 retries: 30–60 s, aborted after ${peerTimeoutMs / 1000} s)` : '';
+        const extra = m === 'failure' ? ['--timeout-ms', String(peerTimeoutMs)] : [];
+        jobs.push({ measurement: m, runner: peer, extra, timeoutMs: m === 'failure' ? peerTimeoutMs + 60_000 : 180_000, reps: repsFor(m, true), note });
       }
-      const note = m === 'failure' ? ` (really sleeps through 5 retries: 30–60 s, aborted after ${peerTimeoutMs / 1000} s)` : '';
-      const extra = m === 'failure' ? ['--timeout-ms', String(peerTimeoutMs)] : [];
-      results[m][peer.label] = await measure(peer, m, extra, m === 'failure' ? peerTimeoutMs + 60_000 : 180_000, repsFor(m, true), note);
     }
+    const measured = await measureInterleaved(m, jobs);
+    for (const [k, job] of jobs.entries()) results[job.measurement]![job.runner.label] = measured[k]!;
   }
 
   // ---- the table
