@@ -1,8 +1,9 @@
+import { LambdaRuntimeErrors } from '@saga/asl';
 import { StatesError } from '../errors.js';
 import type { TaskInvocation } from './types.js';
 
 /** What Lambda's Node.js 20+ runtimes report for a function stopped at its timeout. */
-export const FUNCTION_TIMED_OUT = 'Sandbox.Timedout';
+const FUNCTION_TIMED_OUT = LambdaRuntimeErrors.Timedout;
 
 /**
  * A Lambda function's own timeout, on the execution's clock. Past it the function is stopped and
