@@ -8,7 +8,7 @@ import { runExecution } from './engine/execution.js';
 import type { HistoryEvent } from './history.js';
 import type { TaskResolver } from './integrations/types.js';
 import { randomUuid, seededRandom } from './random.js';
-import { renderEvent } from './engine/scope.js';
+import { HistoryLog, renderEvent } from './history-log.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './evaluation/json.js';
 
 export interface LocalStateMachineOptions {
@@ -32,7 +32,7 @@ export interface LocalStateMachineOptions {
 
 export interface LocalExecution {
   readonly executionArn: string;
-  /** Every event so far (a live array). */
+  /** Every event so far: a new array, its text fields rendered, on each read. */
   readonly history: HistoryEvent[];
   readonly clock: ExecutionClock;
   readonly done: Promise<ExecutionOutcome & { history: HistoryEvent[] }>;
@@ -72,7 +72,7 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
     const executionArn = `arn:aws:states:${region}:${account}:execution:${name}:${executionName}`;
     const startTime = options.startTime ?? Date.now();
     const clock = options.clock === 'real' ? createRealClock() : createVirtualClock(startTime);
-    const history: HistoryEvent[] = [];
+    const history = new HistoryLog();
     const handle = runExecution({
       definition: parsed,
       stateMachineArn,
@@ -88,7 +88,7 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
       random: seededRandom((o.seed ?? options.seed ?? 1) + 7919 * executions++),
       callbacks,
       onEvent: (e) => {
-        history.push(e);
+        history.append(e);
         if (o.onEvent) o.onEvent(renderEvent(e));
       },
       ...(o.resume ? { resume: o.resume } : {}),
@@ -115,12 +115,10 @@ export type LocalStateMachine = ReturnType<typeof localStateMachine>;
  */
 class RunningExecution implements LocalExecution {
   readonly done: Promise<ExecutionOutcome & { history: HistoryEvent[] }>;
-  /** Events rendered so far: history fields become JSON text when read, not as the execution runs. */
-  private rendered = 0;
 
   constructor(
     readonly executionArn: string,
-    private readonly events: HistoryEvent[],
+    private readonly log: HistoryLog,
     readonly clock: ExecutionClock,
     private readonly handle: ExecutionHandle,
   ) {
@@ -128,9 +126,7 @@ class RunningExecution implements LocalExecution {
   }
 
   get history(): HistoryEvent[] {
-    const events = this.events;
-    for (; this.rendered < events.length; this.rendered++) renderEvent(events[this.rendered]!);
-    return events;
+    return this.log.toArray();
   }
 
   stop(error?: string, cause?: string): void {

@@ -1,4 +1,4 @@
-import { renderEvent as renderLazyFields } from './engine/scope.js';
+import { HistoryLog, renderEvent as renderLazyFields } from './history-log.js';
 import { AslValidationError, validate, type JsonValue, type StateMachineDefinition } from '@saga/asl';
 import { createRealClock, createVirtualClock, type ClockMode, type ExecutionClock } from './clock.js';
 import { CallbackApiError, CallbackRegistry } from './engine/callbacks.js';
@@ -90,7 +90,7 @@ interface ExecutionEntry extends ExecutionStart {
   output?: string;
   error?: string;
   cause?: string;
-  history: HistoryEvent[];
+  history: HistoryLog;
   checkpoint?: Checkpoint;
   /** An acknowledged callback of the task the last checkpoint waits on, not delivered yet (after a restart). */
   pendingCallback?: Extract<ServiceLine, { t: 'cb' }>;
@@ -453,7 +453,7 @@ export class SfnService {
     const includeData = input.includeExecutionData !== false;
     const page: T.ApiHistoryEvent[] = [];
     while (page.length < size && cursor >= 1 && cursor <= last) {
-      page.push(renderEvent(renderLazyFields(events[cursor - 1]!), includeData));
+      page.push(renderEvent(events.at(cursor - 1), includeData));
       cursor += reverse ? -1 : 1;
     }
     const more = cursor >= 1 && cursor <= last;
@@ -554,7 +554,7 @@ export class SfnService {
   /** The raw history of an execution (timestamps in epoch ms, with `retryDelayMs`). */
   history(executionArn: string): readonly HistoryEvent[] {
     // The engine renders history text on read: do it before events leave the service.
-    return this.execution(executionArn).history.map((e) => renderLazyFields(e));
+    return this.execution(executionArn).history.toArray();
   }
 
   /** Settles when the execution has ended (its outcome recorded); at once if it has. */
@@ -676,7 +676,7 @@ export class SfnService {
       ...(testCase !== undefined ? { testCase } : {}),
       startDate: this.now(),
       status: 'RUNNING',
-      history: [],
+      history: new HistoryLog(),
     };
     x.resolver = this.executionResolver(x);
     x.seq = ++this.seq;
@@ -752,7 +752,7 @@ export class SfnService {
 
   private recordEvent(x: ExecutionEntry, info: ExecutionInfo, event: HistoryEvent): void {
     if (this.closing) return;
-    x.history.push(event);
+    x.history.append(event);
     if (x.type === 'STANDARD') this.write({ t: 'ev', a: x.executionArn, e: event }, 'buffered');
     if (this.onEventHook) {
       try {
@@ -832,20 +832,20 @@ export class SfnService {
             seq: ++this.seq,
             type: sm?.type ?? 'STANDARD',
             status: 'RUNNING',
-            history: [],
+            history: new HistoryLog(),
           });
           break;
         }
         case 'ev': {
           const x = this.executions.get(line.a);
           if (!x) break;
-          if (line.e.id <= x.history.length) x.history.length = Math.max(0, line.e.id - 1);
-          x.history.push(line.e);
+          x.history.truncate(line.e.id - 1);
+          x.history.append(line.e);
           break;
         }
         case 'rs': {
           const x = this.executions.get(line.a);
-          if (x && x.history.length > line.l) x.history.length = line.l;
+          x?.history.truncate(line.l);
           break;
         }
         case 'cp': {
@@ -889,7 +889,7 @@ export class SfnService {
   private resume(x: ExecutionEntry): void {
     const checkpoint = x.checkpoint;
     const keep = checkpoint?.lastEventId ?? 0;
-    if (x.history.length > keep) x.history.length = keep;
+    x.history.truncate(keep);
     this.write({ t: 'rs', a: x.executionArn, l: keep }, 'buffered');
     let input: JsonValue;
     try {
@@ -979,7 +979,7 @@ export class SfnService {
     for (const x of [...this.executions.values()].sort((a, b) => a.seq - b.seq)) {
       yield { t: 'x', x: executionStart(x) };
       const keep = x.status === 'RUNNING' ? (x.checkpoint?.lastEventId ?? 0) : x.history.length;
-      for (const e of x.history.slice(0, keep)) yield { t: 'ev', a: x.executionArn, e };
+      for (const e of x.history.toArray(0, keep)) yield { t: 'ev', a: x.executionArn, e };
       if (x.status === 'RUNNING') {
         if (x.checkpoint) yield { t: 'cp', a: x.executionArn, c: x.checkpoint };
         if (x.pendingCallback) yield x.pendingCallback;

@@ -6,7 +6,8 @@ import { DEFAULT_MAX_ATTEMPTS, findCatcher, findRetrier, retryDelayMs } from './
 import { sleepUnlessCancelled } from './cancellation.js';
 import { catcherOutput, commitAssignments } from './io.js';
 import type { Scope, StateOutcome } from './scope.js';
-import { ABORTED, Aborted, historyText } from './scope.js';
+import { ABORTED, Aborted } from './scope.js';
+import { historyText } from '../history-log.js';
 
 /**
  * Runs `attempt` under a state's Retry and Catch: the first retrier matching the error retries

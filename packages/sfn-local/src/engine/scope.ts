@@ -99,32 +99,5 @@ export function throwIfAborted(cancel: Cancellation): void {
   if (cancel.aborted) throw ABORTED;
 }
 
-/**
- * The JSON text of a history field, rendered only when someone reads it: most histories are never
- * read in full, and serialising every state's input and output as it happens was the engine's
- * largest cost. State data is never mutated, so rendering later gives the same text.
- */
-export class LazyJson {
-  constructor(readonly value: JsonValue | undefined) {}
-  toJSON(): string {
-    return JSON.stringify(this.value ?? null);
-  }
-}
-
-/** Renders an event's lazy fields as the strings AWS returns, in place (idempotent). */
-export function renderEvent<E extends object>(event: E): E {
-  for (const key in event) {
-    const member = (event as Record<string, unknown>)[key];
-    if (member && typeof member === 'object') {
-      for (const field in member) {
-        const v = (member as Record<string, unknown>)[field];
-        if (v instanceof LazyJson) (member as Record<string, unknown>)[field] = v.toJSON();
-      }
-    }
-  }
-  return event;
-}
-export const historyText = (value: JsonValue | undefined): string => new LazyJson(value) as unknown as string;
-
 /** A reusable abort reason: building an Error (and its stack) per aborted attempt is costly. */
 export const ABORTED = new Aborted('aborted');

@@ -9,7 +9,8 @@ import {
 } from '../../evaluation/index.js';
 import { commitAssignments } from '../io.js';
 import type { StateHandler } from '../scope.js';
-import { contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
+import { contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
+import { historyText } from '../../history-log.js';
 
 /**
  * A Choice state: the first rule that matches gives `Next` (and, for JSONata, its Output/Assign);

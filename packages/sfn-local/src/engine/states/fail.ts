@@ -2,7 +2,8 @@ import type { FailState, JsonValue } from '@saga/asl';
 import { StatesError } from '../../errors.js';
 import { evaluateIntrinsic, evaluateJsonata, isJsonataExpression, queryPath } from '../../evaluation/index.js';
 import type { StateHandler } from '../scope.js';
-import { contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
+import { contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
+import { historyText } from '../../history-log.js';
 
 /** A Fail state: fails its block with Error/Cause (static, from a path or intrinsic, or JSONata). */
 export const executeFail: StateHandler<FailState> = async (name, state, raw, scope) => {

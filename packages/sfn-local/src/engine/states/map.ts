@@ -7,7 +7,8 @@ import { runBlock } from '../block.js';
 import { commitAssignments, stateOutput } from '../io.js';
 import { withRetryAndCatch } from '../retry-catch.js';
 import type { Scope, StateHandler } from '../scope.js';
-import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
+import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
+import { historyText } from '../../history-log.js';
 
 type MapFields = {
   ItemsPath?: string;

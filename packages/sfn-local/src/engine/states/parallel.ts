@@ -3,7 +3,8 @@ import { runBlock } from '../block.js';
 import { commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import { withRetryAndCatch } from '../retry-catch.js';
 import type { Scope, StateHandler } from '../scope.js';
-import { ABORTED, Aborted, contextFor, historyText } from '../scope.js';
+import { ABORTED, Aborted, contextFor } from '../scope.js';
+import { historyText } from '../../history-log.js';
 
 /**
  * A Parallel state: every branch runs on the effective input in its own variable scope; the

@@ -1,7 +1,8 @@
 import type { JsonValue, PassState } from '@saga/asl';
 import { commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import type { StateHandler } from '../scope.js';
-import { contextFor, languageOf, historyText } from '../scope.js';
+import { contextFor, languageOf } from '../scope.js';
+import { historyText } from '../../history-log.js';
 
 /** A Pass state: its result is `Result`, or its effective input (Parameters/InputPath applied). */
 export const executePass: StateHandler<PassState> = async (name, state, raw, scope) => {

@@ -1,7 +1,8 @@
 import type { JsonValue, SucceedState } from '@saga/asl';
 import { applyInputPath, applyOutputPath, evaluateJsonata } from '../../evaluation/index.js';
 import type { StateHandler } from '../scope.js';
-import { contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
+import { contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
+import { historyText } from '../../history-log.js';
 
 /** A Succeed state: ends its block (the execution, or only its branch) with its input. */
 export const executeSucceed: StateHandler<SucceedState> = async (name, state, raw, scope) => {

@@ -11,7 +11,8 @@ import { findCatcher, findRetrier, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '..
 import { catcherOutput, commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import type { Scope, StateHandler } from '../scope.js';
 import { nextTurn } from '../turns.js';
-import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
+import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
+import { historyText } from '../../history-log.js';
 
 type Waiting = NonNullable<Checkpoint['waitingForCallback']>;
 

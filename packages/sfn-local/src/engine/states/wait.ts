@@ -4,7 +4,8 @@ import { applyInputPath, applyOutputPath, evaluateJsonata, evaluatePayloadTempla
 import { sleepUnlessCancelled } from '../cancellation.js';
 import { commitAssignments } from '../io.js';
 import type { StateHandler } from '../scope.js';
-import { ABORTED, contextFor, evaluationScope, jsonataBindings, languageOf, historyText } from '../scope.js';
+import { ABORTED, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
+import { historyText } from '../../history-log.js';
 
 /** AWS rejects waits beyond 2^31 seconds at run time ("Wait state delay is too long"). */
 const MAX_WAIT_SECONDS = 2 ** 31 - 1;
