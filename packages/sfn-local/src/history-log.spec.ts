@@ -46,7 +46,7 @@ describe('HistoryLog', () => {
   it('gives back every event as written, text fields rendered as JSON, compact or not', () => {
     const log = new HistoryLog();
     const events = written();
-    for (const e of events) log.append(e);
+    for (const e of events) log.appendEvent(e);
     expect(log.length).toBe(events.length);
     expect(log.lastEventId).toBe(events.length);
     expect(log.toArray()).toEqual(rendered(written()));
@@ -64,7 +64,7 @@ describe('HistoryLog', () => {
 
   it('keeps member order as AWS renders it, and gives a new object on each read', () => {
     const log = new HistoryLog();
-    for (const e of written()) log.append(e);
+    for (const e of written()) log.appendEvent(e);
     expect(Object.keys(log.at(1))).toEqual(['type', 'id', 'previousEventId', 'timestamp', 'stateEnteredEventDetails']);
     const first = log.at(7);
     (first as { stateExitedEventDetails: { name: string } }).stateExitedEventDetails.name = 'changed by a reader';
@@ -74,17 +74,17 @@ describe('HistoryLog', () => {
   it('gives the same text on every read of a compact event', () => {
     const log = new HistoryLog();
     const data = { orderId: 'o-1' };
-    log.append({ type: 'TaskStateEntered', id: 1, previousEventId: 0, timestamp: T0, stateEnteredEventDetails: { name: 'S', input: historyText(data) } });
+    log.appendEvent({ type: 'TaskStateEntered', id: 1, previousEventId: 0, timestamp: T0, stateEnteredEventDetails: { name: 'S', input: historyText(data) } });
     expect(log.at(0)).toMatchObject({ stateEnteredEventDetails: { input: '{"orderId":"o-1"}' } });
     expect(log.at(0)).toMatchObject({ stateEnteredEventDetails: { input: '{"orderId":"o-1"}' } });
   });
 
   it('starts ids where the first event does (a resumed execution) and refuses a gap', () => {
     const log = new HistoryLog();
-    log.append({ type: 'PassStateEntered', id: 7, previousEventId: 6, timestamp: T0, stateEnteredEventDetails: { name: 'P', input: historyText({}) } });
+    log.appendEvent({ type: 'PassStateEntered', id: 7, previousEventId: 6, timestamp: T0, stateEnteredEventDetails: { name: 'P', input: historyText({}) } });
     expect(log.at(0).id).toBe(7);
     expect(log.lastEventId).toBe(7);
-    expect(() => log.append({ type: 'TaskStateAborted', id: 9, previousEventId: 7, timestamp: T0 })).toThrow(
+    expect(() => log.appendEvent({ type: 'TaskStateAborted', id: 9, previousEventId: 7, timestamp: T0 })).toThrow(
       'history event 9 appended after event 7',
     );
     expect(log.length).toBe(1);
@@ -92,11 +92,11 @@ describe('HistoryLog', () => {
 
   it('truncates to a count of events, dropping their retry delays too', () => {
     const log = new HistoryLog();
-    for (const e of written()) log.append(e);
+    for (const e of written()) log.appendEvent(e);
     log.truncate(6);
     expect(log.length).toBe(6);
     expect(() => log.at(6)).toThrow(RangeError);
-    log.append({ type: 'LambdaFunctionStarted', id: 7, previousEventId: 6, timestamp: T0 + 5 });
+    log.appendEvent({ type: 'LambdaFunctionStarted', id: 7, previousEventId: 6, timestamp: T0 + 5 });
     expect(log.at(6)).toEqual({ type: 'LambdaFunctionStarted', id: 7, previousEventId: 6, timestamp: T0 + 5 });
     log.truncate(0);
     expect(log.length).toBe(0);
@@ -105,7 +105,7 @@ describe('HistoryLog', () => {
 
   it('takes events read back from a journal (text already rendered) as they are', () => {
     const log = new HistoryLog();
-    for (const e of rendered(written()) as HistoryEvent[]) log.append(e);
+    for (const e of rendered(written()) as HistoryEvent[]) log.appendEvent(e);
     expect(log.toArray()).toEqual(rendered(written()));
   });
 

@@ -1,5 +1,5 @@
 import type { JsonValue } from '@saga/asl';
-import type { HistoryEvent, HistoryEventType } from './history.js';
+import type { HistoryEvent, HistoryEventDetailsByType, HistoryEventType } from './history.js';
 
 /**
  * The JSON text of a history field, rendered only when someone reads it: most histories are never
@@ -16,15 +16,7 @@ export class LazyJson {
 /** A history field's JSON text, rendered when read (see {@link LazyJson}). */
 export const historyText = (value: JsonValue | undefined): string => new LazyJson(value) as unknown as string;
 
-/** Renders an event's lazy fields as the strings AWS returns, in place (idempotent). */
-export function renderEvent<E extends object>(event: E): E {
-  for (const key in event) {
-    const member = (event as Record<string, unknown>)[key];
-    if (member && typeof member === 'object') renderFields(member as Record<string, unknown>);
-  }
-  return event;
-}
-
+/** Renders a details object's lazy fields as the JSON text AWS returns, in place (idempotent). */
 function renderFields(details: Record<string, unknown>): void {
   for (const field in details) {
     const v = details[field];
@@ -43,11 +35,10 @@ function renderFields(details: Record<string, unknown>): void {
  * common events (a state entered or exited, a Lambda function scheduled or succeeded) keep their
  * two fields in those cells; any other event keeps its details object in the first.
  *
- * Ids are consecutive: the first event appended sets where they start.
+ * Ids are consecutive from `firstId`.
  */
 export class HistoryLog {
   private readonly cells: unknown[] = [];
-  private firstId = 1;
   private origin = 0;
   /** `retryDelayMs` by event index: few events carry one. */
   private retryDelays: Map<number, number> | undefined;
@@ -61,26 +52,46 @@ export class HistoryLog {
     return this.firstId + this.length - 1;
   }
 
-  append(event: HistoryEvent): void {
-    const index = this.length;
-    if (index === 0) {
-      this.firstId = event.id;
-      this.origin = event.timestamp;
-    } else if (event.id !== this.firstId + index) {
-      throw new Error(`history event ${event.id} appended after event ${this.lastEventId}`);
+  constructor(
+    /** The id of the first event (a resumed execution's log starts after its checkpoint). */
+    private firstId = 1,
+  ) {}
+
+  /**
+   * Appends the next event; returns its id. `details` holds the type's details member (an event
+   * itself will do: what the engine passes is `{ <member>: … }` alone).
+   */
+  append<T extends HistoryEventType>(
+    type: T,
+    previousEventId: number,
+    timestamp: number,
+    details: HistoryEventDetailsByType[T],
+    retryDelayMs?: number,
+  ): number {
+    const cells = this.cells;
+    const index = cells.length / CELLS;
+    if (index === 0) this.origin = timestamp;
+    const { code, member, shape } = TYPE_INFO[type];
+    const fields = member === undefined ? undefined : ((details as Record<string, unknown>)[member] as Fields);
+    const compact = fields !== undefined && shape !== undefined && fitsInCells(shape, fields);
+    cells.push((previousEventId * TYPE_CODES + code) * 2 + (compact ? 1 : 0));
+    cells.push(timestamp - this.origin);
+    if (compact) {
+      cells.push(shape === 'output' ? undefined : fields[FIRST_FIELD[shape]]);
+      cells.push((fields[DATA_FIELD[shape]] as LazyJson).value);
+    } else {
+      cells.push(fields);
+      cells.push(undefined);
     }
-    const code = TYPE_CODE[event.type];
-    const member = DETAILS_MEMBER[event.type];
-    const details = member === undefined ? undefined : ((event as unknown as Record<string, unknown>)[member] as Record<string, unknown>);
-    const shape = SHAPE[event.type];
-    const compact = details !== undefined && shape !== undefined && fitsInCells(shape, details);
-    this.cells.push(
-      (event.previousEventId * TYPE_CODES + code) * 2 + (compact ? 1 : 0),
-      event.timestamp - this.origin,
-      compact ? (shape === 'output' ? undefined : details[FIRST_FIELD[shape]]) : details,
-      compact ? (details[DATA_FIELD[shape]] as LazyJson).value : undefined,
-    );
-    if (event.retryDelayMs !== undefined) (this.retryDelays ??= new Map()).set(index, event.retryDelayMs);
+    if (retryDelayMs !== undefined) (this.retryDelays ??= new Map()).set(index, retryDelayMs);
+    return this.firstId + index;
+  }
+
+  /** Appends an event read back (from a journal): its id must be the next one. */
+  appendEvent(event: HistoryEvent): void {
+    if (this.length === 0) this.firstId = event.id;
+    else if (event.id !== this.lastEventId + 1) throw new Error(`history event ${event.id} appended after event ${this.lastEventId}`);
+    this.append(event.type, event.previousEventId, event.timestamp, event as never, event.retryDelayMs);
   }
 
   /** The event at `index` (0-based), its text fields rendered: a new object on each read. */
@@ -97,11 +108,10 @@ export class HistoryLog {
       previousEventId: Math.floor(header / 2 / TYPE_CODES),
       timestamp: this.origin + (this.cells[c + 1] as number),
     };
-    const member = DETAILS_MEMBER[type];
+    const { member, shape } = TYPE_INFO[type];
     if (member !== undefined) {
       const a = this.cells[c + 2];
-      if (compact) {
-        const shape = SHAPE[type]!;
+      if (compact && shape !== undefined) {
         event[member] =
           shape === 'output'
             ? { output: JSON.stringify(this.cells[c + 3] ?? null) }
@@ -141,16 +151,21 @@ const CELLS = 4;
 type Shape = 'nameAndInput' | 'nameAndOutput' | 'resourceAndInput' | 'output';
 const FIRST_FIELD = { nameAndInput: 'name', nameAndOutput: 'name', resourceAndInput: 'resource', output: 'output' } as const;
 const DATA_FIELD = { nameAndInput: 'input', nameAndOutput: 'output', resourceAndInput: 'input', output: 'output' } as const;
-const FIELD_COUNT = { nameAndInput: 2, nameAndOutput: 2, resourceAndInput: 2, output: 1 } as const;
 
-function fitsInCells(shape: Shape, details: Record<string, unknown>): boolean {
-  let fields = 0;
-  for (const field in details) {
-    if (details[field] === undefined) continue;
-    if (field !== FIRST_FIELD[shape] && field !== DATA_FIELD[shape]) return false;
-    fields++;
+type Fields = Record<string, unknown>;
+
+/** Whether details hold their shape's two fields and no optional member. */
+function fitsInCells(shape: Shape, d: Fields): boolean {
+  switch (shape) {
+    case 'nameAndInput':
+      return d.input instanceof LazyJson && d.inputDetails === undefined;
+    case 'nameAndOutput':
+      return d.output instanceof LazyJson && d.outputDetails === undefined && d.assignedVariables === undefined && d.assignedVariablesDetails === undefined;
+    case 'resourceAndInput':
+      return d.input instanceof LazyJson && d.inputDetails === undefined && d.timeoutInSeconds === undefined;
+    case 'output':
+      return d.output instanceof LazyJson && d.outputDetails === undefined;
   }
-  return fields === FIELD_COUNT[shape] && details[DATA_FIELD[shape]] instanceof LazyJson;
 }
 
 /** Each event type's details member (undefined: the type carries none) and, if any, its compact shape. */
@@ -207,6 +222,11 @@ const TYPES = Object.keys(EVENT_TYPES) as HistoryEventType[];
 /** Room for the type in a header: a power of two above the number of types. */
 const TYPE_CODES = 64;
 if (TYPES.length > TYPE_CODES) throw new Error(`${TYPES.length} history event types do not fit in ${TYPE_CODES} codes`);
-const TYPE_CODE = Object.fromEntries(TYPES.map((t, i) => [t, i])) as Record<HistoryEventType, number>;
-const DETAILS_MEMBER = Object.fromEntries(TYPES.map((t) => [t, EVENT_TYPES[t][0]])) as Record<HistoryEventType, string | undefined>;
-const SHAPE = Object.fromEntries(TYPES.map((t) => [t, EVENT_TYPES[t][1]])) as Record<HistoryEventType, Shape | undefined>;
+interface TypeInfo {
+  code: number;
+  member: string | undefined;
+  shape: Shape | undefined;
+}
+const TYPE_INFO = Object.fromEntries(
+  TYPES.map((type, code): [HistoryEventType, TypeInfo] => [type, { code, member: EVENT_TYPES[type][0], shape: EVENT_TYPES[type][1] }]),
+) as Record<HistoryEventType, TypeInfo>;

@@ -8,7 +8,7 @@ import { runExecution } from './engine/execution.js';
 import type { HistoryEvent } from './history.js';
 import type { TaskResolver } from './integrations/types.js';
 import { randomUuid, seededRandom } from './random.js';
-import { HistoryLog, renderEvent } from './history-log.js';
+import { HistoryLog } from './history-log.js';
 import { MAX_JSON_DEPTH, nestsDeeperThan } from './evaluation/json.js';
 
 export interface LocalStateMachineOptions {
@@ -72,7 +72,7 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
     const executionArn = `arn:aws:states:${region}:${account}:execution:${name}:${executionName}`;
     const startTime = options.startTime ?? Date.now();
     const clock = options.clock === 'real' ? createRealClock() : createVirtualClock(startTime);
-    const history = new HistoryLog();
+    const history = new HistoryLog((o.resume?.lastEventId ?? 0) + 1);
     const handle = runExecution({
       definition: parsed,
       stateMachineArn,
@@ -87,10 +87,8 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
       clock,
       random: seededRandom((o.seed ?? options.seed ?? 1) + 7919 * executions++),
       callbacks,
-      onEvent: (e) => {
-        history.append(e);
-        if (o.onEvent) o.onEvent(renderEvent(e));
-      },
+      history,
+      ...(o.onEvent ? { onEvent: o.onEvent } : {}),
       ...(o.resume ? { resume: o.resume } : {}),
     });
     return new RunningExecution(executionArn, history, clock, handle);

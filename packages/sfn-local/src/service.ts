@@ -1,4 +1,4 @@
-import { HistoryLog, renderEvent as renderLazyFields } from './history-log.js';
+import { HistoryLog } from './history-log.js';
 import { AslValidationError, validate, type JsonValue, type StateMachineDefinition } from '@saga/asl';
 import { createRealClock, createVirtualClock, type ClockMode, type ExecutionClock } from './clock.js';
 import { CallbackApiError, CallbackRegistry } from './engine/callbacks.js';
@@ -726,7 +726,9 @@ export class SfnService {
         clock,
         random: seededRandom(mixSeed(this.seed, x.executionArn, resume?.lastEventId ?? 0)),
         callbacks: this.callbacks,
-        onEvent: (event) => this.recordEvent(x, info, event),
+        history: x.history,
+        // EXPRESS executions are not journaled: without a listener their events are never made.
+        ...(x.type === 'STANDARD' || this.onEventHook ? { onEvent: (event: HistoryEvent) => this.recordEvent(x, info, event) } : {}),
         onCheckpoint: (checkpoint) => this.recordCheckpoint(x, checkpoint),
         ...(resume ? { resume } : {}),
       });
@@ -752,11 +754,10 @@ export class SfnService {
 
   private recordEvent(x: ExecutionEntry, info: ExecutionInfo, event: HistoryEvent): void {
     if (this.closing) return;
-    x.history.append(event);
     if (x.type === 'STANDARD') this.write({ t: 'ev', a: x.executionArn, e: event }, 'buffered');
     if (this.onEventHook) {
       try {
-        this.onEventHook(renderLazyFields(event), info);
+        this.onEventHook(event, info);
       } catch {
         // a listener's bug must not break the execution
       }
@@ -840,7 +841,7 @@ export class SfnService {
           const x = this.executions.get(line.a);
           if (!x) break;
           x.history.truncate(line.e.id - 1);
-          x.history.append(line.e);
+          x.history.appendEvent(line.e);
           break;
         }
         case 'rs': {

@@ -1,6 +1,7 @@
 import type { JsonValue, StateMachineDefinition } from '@saga/asl';
 import type { ExecutionClock } from '../clock.js';
 import type { HistoryEvent } from '../history.js';
+import type { HistoryLog } from '../history-log.js';
 import type { TaskResolver } from '../integrations/types.js';
 import type { Random } from '../random.js';
 import type { CallbackRegistry } from './callbacks.js';
@@ -54,8 +55,10 @@ export interface ExecutionOptions {
   clock: ExecutionClock;
   random: Random;
   callbacks: CallbackRegistry;
-  /** Every history event, in order, as it happens. */
-  onEvent(event: HistoryEvent): void;
+  /** The execution's history: the engine appends every event to it. */
+  history: HistoryLog;
+  /** Told of every history event, in order, as it happens. */
+  onEvent?(event: HistoryEvent): void;
   /** Called at every top-level transition and when a callback task starts waiting. */
   onCheckpoint?(checkpoint: Checkpoint): void;
   /** Continue from a checkpoint instead of from StartAt (after a restart). */

@@ -20,7 +20,7 @@ class ExecutionTimeout extends Error {}
 export function runExecution(options: ExecutionOptions): ExecutionHandle {
   const { clock, definition } = options;
   const stop = new Cancellation();
-  const history = new HistoryWriter(options.onEvent, () => clock.now(), options.resume?.lastEventId ?? 0);
+  const history = new HistoryWriter(options.history, () => clock.now(), options.onEvent);
   const run: Run = {
     options,
     clock,

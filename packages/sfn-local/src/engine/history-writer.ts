@@ -1,25 +1,24 @@
 import type { HistoryEvent, HistoryEventDetailsByType, HistoryEventType } from '../history.js';
+import type { HistoryLog } from '../history-log.js';
 
 /** The causal thread events are chained on (`previousEventId`): the execution, or one branch of it. */
 export interface EventThread {
   last: number;
 }
 
-/** Appends history events with ids in order and `previousEventId` along each thread. */
+/** Appends history events to an execution's log, with `previousEventId` along each thread. */
 export class HistoryWriter {
-  private nextId: number;
   private closed = false;
 
   constructor(
-    private readonly emit: (event: HistoryEvent) => void,
+    private readonly log: HistoryLog,
     private readonly now: () => number,
-    lastEventId = 0,
-  ) {
-    this.nextId = lastEventId + 1;
-  }
+    /** Told of each event as it is appended (made from the log, text rendered). */
+    private readonly onEvent?: (event: HistoryEvent) => void,
+  ) {}
 
   get lastEventId(): number {
-    return this.nextId - 1;
+    return this.log.lastEventId;
   }
 
   add<T extends HistoryEventType>(
@@ -31,11 +30,9 @@ export class HistoryWriter {
     // Work cancelled by the end of the execution may still unwind: nothing follows the last event.
     if (this.closed) return thread.last;
     if (TERMINAL.has(type)) this.closed = true;
-    const id = this.nextId++;
-    const event = Object.assign({ type, id, previousEventId: thread.last, timestamp: this.now() }, details) as HistoryEvent;
-    if (extra?.retryDelayMs !== undefined) event.retryDelayMs = extra.retryDelayMs;
+    const id = this.log.append(type, thread.last, this.now(), details, extra?.retryDelayMs);
     thread.last = id;
-    this.emit(event);
+    if (this.onEvent) this.onEvent(this.log.at(this.log.length - 1));
     return id;
   }
 }

@@ -4,6 +4,7 @@ import { CallbackRegistry } from '../engine/callbacks.js';
 import type { Checkpoint, ExecutionHandle, ExecutionOptions, ExecutionOutcome } from '../engine/execution-types.js';
 import { StatesError } from '../errors.js';
 import type { HistoryEvent } from '../history.js';
+import { HistoryLog } from '../history-log.js';
 import type { TaskResolver } from '../integrations/types.js';
 import type { Random } from '../random.js';
 import { executionArn, stateMachineArn } from './arn.js';
@@ -87,11 +88,11 @@ export async function runTestState(input: TestStateInput, deps: TestStateDeps): 
 
   const scope = { partition: deps.partition, region: deps.region, account: deps.account };
   const startTime = deps.now();
-  const events: HistoryEvent[] = [];
   const resume: Checkpoint | undefined =
     variables === undefined
       ? undefined
       : { stateName: name, input: value, variables: variables as Record<string, JsonValue>, lastEventId: 0, transitions: 0, at: startTime };
+  const history = new HistoryLog();
   const handle = deps.run({
     definition: machine as unknown as StateMachineDefinition,
     stateMachineArn: stateMachineArn(scope, TEST_MACHINE),
@@ -106,7 +107,7 @@ export async function runTestState(input: TestStateInput, deps: TestStateDeps): 
     clock: deps.clock(startTime),
     random: deps.random,
     callbacks: new CallbackRegistry(),
-    onEvent: (event) => events.push(event),
+    history,
     ...(resume ? { resume } : {}),
   });
   const timer = setTimeout(() => handle.stop('States.Timeout', 'TestState ran longer than 5 minutes'), MAX_TEST_MS);
@@ -117,7 +118,7 @@ export async function runTestState(input: TestStateInput, deps: TestStateDeps): 
   } finally {
     clearTimeout(timer);
   }
-  return interpret(outcome, events, stubs, retry, input.stateConfiguration?.retrierRetryCount ?? 0, input.input ?? '{}');
+  return interpret(outcome, history.toArray(), stubs, retry, input.stateConfiguration?.retrierRetryCount ?? 0, input.input ?? '{}');
 }
 
 function pickState(input: TestStateInput): { name: string; state: Record<string, unknown>; queryLanguage?: unknown } {
