@@ -1,4 +1,5 @@
 import { isoTimestamp } from '../context-object.js';
+import type { JsonValue } from '@saga/asl';
 import { StatesError, toStatesError } from '../errors.js';
 import { runBlock } from './block.js';
 import type { ExecutionHandle, ExecutionOptions, ExecutionOutcome } from './execution-types.js';
@@ -20,7 +21,7 @@ class ExecutionTimeout extends Error {}
 export function runExecution(options: ExecutionOptions): ExecutionHandle {
   const { clock, definition } = options;
   const stop = new Cancellation();
-  const history = new HistoryWriter(options.history, () => clock.now(), options.onEvent);
+  const history = new HistoryWriter(options.history, clock, options.onEvent);
   const run: Run = {
     options,
     clock,
@@ -66,48 +67,48 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
   };
   let stopped: { error?: string; cause?: string } | undefined;
 
-  const done = (async (): Promise<ExecutionOutcome> => {
-    if (!options.resume) {
-      history.add(thread, 'ExecutionStarted', {
-        executionStartedEventDetails: { input: historyText(options.input), inputDetails: { truncated: false }, roleArn: options.roleArn },
-      });
+  if (!options.resume) {
+    history.add(thread, 'ExecutionStarted', {
+      executionStartedEventDetails: { input: historyText(options.input), inputDetails: { truncated: false }, roleArn: options.roleArn },
+    });
+  }
+  let timedOut!: (e: ExecutionTimeout) => void;
+  const timeout = definition.TimeoutSeconds !== undefined ? new Promise<never>((_, reject) => (timedOut = reject)) : undefined;
+  timeout?.catch(() => undefined);
+  const cancelTimeout =
+    definition.TimeoutSeconds !== undefined
+      ? clock.schedule(Math.max(0, options.startTime + definition.TimeoutSeconds * 1000 - clock.now()), () =>
+          timedOut(new ExecutionTimeout()),
+        )
+      : undefined;
+
+  const succeeded = (output: JsonValue): ExecutionOutcome => {
+    cancelTimeout?.();
+    history.add(thread, 'ExecutionSucceeded', {
+      executionSucceededEventDetails: { output: historyText(output), outputDetails: { truncated: false } },
+    });
+    return { status: 'SUCCEEDED', output, stopDate: clock.now() };
+  };
+  const failed = (thrown: unknown): ExecutionOutcome => {
+    cancelTimeout?.();
+    if (stopped) {
+      history.add(thread, 'ExecutionAborted', { executionAbortedEventDetails: stopped });
+      return { status: 'ABORTED', ...stopped, stopDate: clock.now() };
     }
-    let timedOut!: (e: ExecutionTimeout) => void;
-    const timeout =
-      definition.TimeoutSeconds !== undefined ? new Promise<never>((_, reject) => (timedOut = reject)) : undefined;
-    timeout?.catch(() => undefined);
-    const cancelTimeout =
-      definition.TimeoutSeconds !== undefined
-        ? clock.schedule(Math.max(0, options.startTime + definition.TimeoutSeconds * 1000 - clock.now()), () =>
-            timedOut(new ExecutionTimeout()),
-          )
-        : undefined;
-    try {
-      const body = runBlock(definition, options.input, scope, options.resume);
-      const output = await (timeout ? Promise.race([body, timeout]) : body);
-      history.add(thread, 'ExecutionSucceeded', {
-        executionSucceededEventDetails: { output: historyText(output), outputDetails: { truncated: false } },
-      });
-      return { status: 'SUCCEEDED', output, stopDate: clock.now() };
-    } catch (thrown) {
-      if (stopped) {
-        history.add(thread, 'ExecutionAborted', { executionAbortedEventDetails: stopped });
-        return { status: 'ABORTED', ...stopped, stopDate: clock.now() };
-      }
-      if (thrown instanceof ExecutionTimeout) {
-        stop.abort(ABORTED);
-        const details = { error: 'States.Timeout', cause: `The execution exceeded its TimeoutSeconds of ${definition.TimeoutSeconds}` };
-        history.add(thread, 'ExecutionTimedOut', { executionTimedOutEventDetails: details });
-        return { status: 'TIMED_OUT', ...details, stopDate: clock.now() };
-      }
-      const error = thrown instanceof Aborted ? new StatesError('States.Runtime', 'aborted') : toStatesError(thrown);
-      const details = { ...(error.name ? { error: error.name } : {}), ...(error.cause !== undefined ? { cause: error.cause } : {}) };
-      history.add(thread, 'ExecutionFailed', { executionFailedEventDetails: details });
-      return { status: 'FAILED', ...details, stopDate: clock.now() };
-    } finally {
-      cancelTimeout?.();
+    if (thrown instanceof ExecutionTimeout) {
+      stop.abort(ABORTED);
+      const details = { error: 'States.Timeout', cause: `The execution exceeded its TimeoutSeconds of ${definition.TimeoutSeconds}` };
+      history.add(thread, 'ExecutionTimedOut', { executionTimedOutEventDetails: details });
+      return { status: 'TIMED_OUT', ...details, stopDate: clock.now() };
     }
-  })();
+    const error = thrown instanceof Aborted ? new StatesError('States.Runtime', 'aborted') : toStatesError(thrown);
+    const details = { ...(error.name ? { error: error.name } : {}), ...(error.cause !== undefined ? { cause: error.cause } : {}) };
+    history.add(thread, 'ExecutionFailed', { executionFailedEventDetails: details });
+    return { status: 'FAILED', ...details, stopDate: clock.now() };
+  };
+  // Plain promises rather than an async function: a waiting execution holds one frame fewer.
+  const body = runBlock(definition, options.input, scope, options.resume);
+  const done = (timeout ? Promise.race([body, timeout]) : body).then(succeeded, failed);
 
   return {
     executionArn: options.executionArn,

@@ -12,7 +12,7 @@ export class HistoryWriter {
 
   constructor(
     private readonly log: HistoryLog,
-    private readonly now: () => number,
+    private readonly clock: { now(): number },
     /** Told of each event as it is appended (made from the log, text rendered). */
     private readonly onEvent?: (event: HistoryEvent) => void,
   ) {}
@@ -30,7 +30,7 @@ export class HistoryWriter {
     // Work cancelled by the end of the execution may still unwind: nothing follows the last event.
     if (this.closed) return thread.last;
     if (TERMINAL.has(type)) this.closed = true;
-    const id = this.log.append(type, thread.last, this.now(), details, extra?.retryDelayMs);
+    const id = this.log.append(type, thread.last, this.clock.now(), details, extra?.retryDelayMs);
     thread.last = id;
     if (this.onEvent) this.onEvent(this.log.at(this.log.length - 1));
     return id;

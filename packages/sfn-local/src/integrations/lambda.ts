@@ -277,7 +277,7 @@ function functionArnFor(invocation: TaskInvocation, nameOrArn: string, qualifier
 }
 
 /** Runs the handler under the invocation's signal; returns its output as JSON. */
-async function runHandler(
+function runHandler(
   registry: LambdaRegistry,
   reg: Registration,
   event: JsonValue,
@@ -287,27 +287,58 @@ async function runHandler(
   functionArn: string,
   version: string,
 ): Promise<JsonValue> {
-  let raw: unknown;
-  let timeout: FunctionTimeout | undefined;
+  // An in-process handler is at hand; a file handler is imported once (abandoned if aborted).
+  if (reg.handler) return invokeHandler(reg.handler, reg, event, invocation, signalOf, requestId, functionArn, version);
+  return underSignal(signalOf(), () => registry.handlerOf(reg)).then(
+    (handler) => invokeHandler(handler, reg, event, invocation, signalOf, requestId, functionArn, version),
+    (e: unknown) => Promise.reject(invocationError(e, invocation, signalOf, undefined)),
+  );
+}
+
+/**
+ * Calls the handler and takes its output. Plain promises, not an async function: an invocation
+ * that waits (10,000 executions held on a handler) then holds no suspended frame of ours.
+ */
+function invokeHandler(
+  handler: LambdaHandler,
+  reg: Registration,
+  event: JsonValue,
+  invocation: TaskInvocation,
+  signalOf: () => AbortSignal,
+  requestId: string,
+  functionArn: string,
+  version: string,
+): Promise<JsonValue> {
+  const timeout = new FunctionTimeout(invocation, reg.timeoutMs, requestId);
+  let running: Promise<unknown>;
   try {
-    // An in-process handler is at hand; a file handler is imported once (abandoned if aborted).
-    const handler = reg.handler ?? (await underSignal(signalOf(), () => registry.handlerOf(reg)));
-    timeout = new FunctionTimeout(invocation, reg.timeoutMs, requestId);
     const context = new InvocationContext(reg, version, functionArn, requestId, invocation, signalOf, timeout);
     // The handler gets its own copy (as Lambda's JSON transport gives it): mutating the event never
     // touches the execution's data. Abandoned on abort (by the engine itself when it says so), and
     // failed with Sandbox.Timedout past the function's own timeout.
     const copy = toJson(event);
-    const bounded = timeout;
-    raw = invocation.abandonedByCaller
-      ? await bounded.bound(handler(copy, context))
-      : await underSignal(signalOf(), () => Promise.resolve(bounded.bound(handler(copy, context))));
+    running = invocation.abandonedByCaller
+      ? Promise.resolve(timeout.bound(handler(copy, context)))
+      : underSignal(signalOf(), () => Promise.resolve(timeout.bound(handler(copy, context))));
   } catch (e) {
-    // The engine abandons an aborted attempt itself; reading the signal would only create it.
-    if (!invocation.abandonedByCaller && signalOf().aborted) throw signalOf().reason;
-    if (timeout?.expired) throw timeout.error();
-    throw toStatesError(e);
+    return Promise.reject(invocationError(e, invocation, signalOf, timeout));
   }
+  return running.then(
+    (raw) => handlerOutput(raw, timeout),
+    (e: unknown) => Promise.reject(invocationError(e, invocation, signalOf, timeout)),
+  );
+}
+
+/** What a failed invocation throws: the abort reason, Sandbox.Timedout, or the handler's error. */
+function invocationError(e: unknown, invocation: TaskInvocation, signalOf: () => AbortSignal, timeout: FunctionTimeout | undefined): unknown {
+  // The engine abandons an aborted attempt itself; reading the signal would only create it.
+  if (!invocation.abandonedByCaller && signalOf().aborted) return signalOf().reason;
+  if (timeout?.expired) return timeout.error();
+  return toStatesError(e);
+}
+
+/** The function's response as Lambda's JSON transport gives it back. */
+function handlerOutput(raw: unknown, timeout: FunctionTimeout): JsonValue {
   // Stopped at its timeout: whatever the handler did after that does not count.
   if (timeout.expired) throw timeout.error();
   try {
