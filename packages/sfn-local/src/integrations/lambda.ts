@@ -282,16 +282,17 @@ function runHandler(
   reg: Registration,
   event: JsonValue,
   invocation: TaskInvocation,
-  signalOf: () => AbortSignal,
+  /** The signal the handler sees: the invocation's own unless given (an asynchronous invocation's). */
+  detached: AbortSignal | undefined,
   requestId: string,
   functionArn: string,
   version: string,
 ): Promise<JsonValue> {
   // An in-process handler is at hand; a file handler is imported once (abandoned if aborted).
-  if (reg.handler) return invokeHandler(reg.handler, reg, event, invocation, signalOf, requestId, functionArn, version);
-  return underSignal(signalOf(), () => registry.handlerOf(reg)).then(
-    (handler) => invokeHandler(handler, reg, event, invocation, signalOf, requestId, functionArn, version),
-    (e: unknown) => Promise.reject(invocationError(e, invocation, signalOf, undefined)),
+  if (reg.handler) return invokeHandler(reg.handler, reg, event, invocation, detached, requestId, functionArn, version);
+  return underSignal(detached ?? invocation.signal, () => registry.handlerOf(reg)).then(
+    (handler) => invokeHandler(handler, reg, event, invocation, detached, requestId, functionArn, version),
+    (e: unknown) => Promise.reject(invocationError(e, invocation, detached, undefined)),
   );
 }
 
@@ -304,7 +305,7 @@ function invokeHandler(
   reg: Registration,
   event: JsonValue,
   invocation: TaskInvocation,
-  signalOf: () => AbortSignal,
+  detached: AbortSignal | undefined,
   requestId: string,
   functionArn: string,
   version: string,
@@ -312,27 +313,30 @@ function invokeHandler(
   const timeout = new FunctionTimeout(invocation, reg.timeoutMs, requestId);
   let running: Promise<unknown>;
   try {
-    const context = new InvocationContext(reg, version, functionArn, requestId, invocation, signalOf, timeout);
+    const context = new InvocationContext(reg, version, functionArn, requestId, invocation, detached, timeout);
     // The handler gets its own copy (as Lambda's JSON transport gives it): mutating the event never
     // touches the execution's data. Abandoned on abort (by the engine itself when it says so), and
     // failed with Sandbox.Timedout past the function's own timeout.
     const copy = toJson(event);
     running = invocation.abandonedByCaller
       ? Promise.resolve(timeout.bound(handler(copy, context)))
-      : underSignal(signalOf(), () => Promise.resolve(timeout.bound(handler(copy, context))));
+      : underSignal(detached ?? invocation.signal, () => Promise.resolve(timeout.bound(handler(copy, context))));
   } catch (e) {
-    return Promise.reject(invocationError(e, invocation, signalOf, timeout));
+    return Promise.reject(invocationError(e, invocation, detached, timeout));
   }
   return running.then(
     (raw) => handlerOutput(raw, timeout),
-    (e: unknown) => Promise.reject(invocationError(e, invocation, signalOf, timeout)),
+    (e: unknown) => Promise.reject(invocationError(e, invocation, detached, timeout)),
   );
 }
 
 /** What a failed invocation throws: the abort reason, Sandbox.Timedout, or the handler's error. */
-function invocationError(e: unknown, invocation: TaskInvocation, signalOf: () => AbortSignal, timeout: FunctionTimeout | undefined): unknown {
+function invocationError(e: unknown, invocation: TaskInvocation, detached: AbortSignal | undefined, timeout: FunctionTimeout | undefined): unknown {
   // The engine abandons an aborted attempt itself; reading the signal would only create it.
-  if (!invocation.abandonedByCaller && signalOf().aborted) return signalOf().reason;
+  if (!invocation.abandonedByCaller) {
+    const signal = detached ?? invocation.signal;
+    if (signal.aborted) return signal.reason;
+  }
   if (timeout?.expired) return timeout.error();
   return toStatesError(e);
 }
@@ -363,7 +367,7 @@ class InvocationContext implements LambdaContext {
     readonly invokedFunctionArn: string,
     readonly awsRequestId: string,
     readonly invocation: TaskInvocation,
-    private readonly signalOf: () => AbortSignal,
+    private readonly detached: AbortSignal | undefined,
     private readonly timeout: FunctionTimeout,
   ) {
     this.functionName = reg.name;
@@ -377,7 +381,7 @@ class InvocationContext implements LambdaContext {
 
   /** Created on first read: most handlers never look at it. */
   get signal(): AbortSignal {
-    return this.signalOf();
+    return this.detached ?? this.invocation.signal;
   }
 
   /** Sleeps on the execution's clock; reaching the function's timeout fails the invocation (Sandbox.Timedout). */
@@ -443,11 +447,11 @@ async function invokeOptimized(registry: LambdaRegistry, invocation: TaskInvocat
     const detached = new AbortController().signal;
     registry.runInBackground(
       name,
-      runHandler(registry, reg, event, invocation, () => detached, requestId, functionArn, version),
+      runHandler(registry, reg, event, invocation, detached, requestId, functionArn, version),
     );
     return invokeResult(invocation, requestId, 202, '', version);
   }
-  const payload = await runHandler(registry, reg, event, invocation, () => invocation.signal, requestId, functionArn, version);
+  const payload = await runHandler(registry, reg, event, invocation, undefined, requestId, functionArn, version);
   return invokeResult(invocation, requestId, 200, payload, version);
 }
 
@@ -466,7 +470,7 @@ function invokeLegacy(
   if (!reg) throw notFound(functionArn, requestId);
   const qualifier = qualifierOf(functionArn);
   const version = qualifier && /^\d+$/.test(qualifier) ? qualifier : '$LATEST';
-  return runHandler(registry, reg, invocation.input, invocation, () => invocation.signal, requestId, functionArn, version);
+  return runHandler(registry, reg, invocation.input, invocation, undefined, requestId, functionArn, version);
 }
 
 /**
