@@ -87,6 +87,30 @@ export class HistoryLog {
     return this.firstId + index;
   }
 
+  /**
+   * Appends an event of a compact shape from its fields, without a details object: `first` is the
+   * state's name or the Lambda resource (unused for LambdaFunctionSucceeded), `data` the JSON
+   * data its text is rendered from when read.
+   */
+  appendFields(
+    type: CompactEventType,
+    previousEventId: number,
+    timestamp: number,
+    first: string | undefined,
+    data: JsonValue | undefined,
+    retryDelayMs?: number,
+  ): number {
+    const cells = this.cells;
+    const index = cells.length / CELLS;
+    if (index === 0) this.origin = timestamp;
+    cells.push((previousEventId * TYPE_CODES + TYPE_INFO[type].code) * 2 + 1);
+    cells.push(timestamp - this.origin);
+    cells.push(first);
+    cells.push(data);
+    if (retryDelayMs !== undefined) (this.retryDelays ??= new Map()).set(index, retryDelayMs);
+    return this.firstId + index;
+  }
+
   /** Appends an event read back (from a journal): its id must be the next one. */
   appendEvent(event: HistoryEvent): void {
     if (this.length === 0) this.firstId = event.id;
@@ -149,6 +173,12 @@ const CELLS = 4;
  * general form.
  */
 type Shape = 'nameAndInput' | 'nameAndOutput' | 'resourceAndInput' | 'output';
+
+/** The event types with a compact shape (see {@link HistoryLog.appendFields}). */
+export type CompactEventType =
+  | Extract<HistoryEventType, `${string}StateEntered` | `${string}StateExited`>
+  | 'LambdaFunctionScheduled'
+  | 'LambdaFunctionSucceeded';
 const FIRST_FIELD = { nameAndInput: 'name', nameAndOutput: 'name', resourceAndInput: 'resource', output: 'output' } as const;
 const DATA_FIELD = { nameAndInput: 'input', nameAndOutput: 'output', resourceAndInput: 'input', output: 'output' } as const;
 
@@ -169,7 +199,9 @@ function fitsInCells(shape: Shape, d: Fields): boolean {
 }
 
 /** Each event type's details member (undefined: the type carries none) and, if any, its compact shape. */
-const EVENT_TYPES: { [T in HistoryEventType]: readonly [member: string | undefined, shape?: Shape] } = {
+const EVENT_TYPES: {
+  [T in HistoryEventType]: T extends CompactEventType ? readonly [member: string, shape: Shape] : readonly [member: string | undefined];
+} = {
   ExecutionStarted: ['executionStartedEventDetails'],
   ExecutionSucceeded: ['executionSucceededEventDetails'],
   ExecutionFailed: ['executionFailedEventDetails'],
@@ -228,5 +260,8 @@ interface TypeInfo {
   shape: Shape | undefined;
 }
 const TYPE_INFO = Object.fromEntries(
-  TYPES.map((type, code): [HistoryEventType, TypeInfo] => [type, { code, member: EVENT_TYPES[type][0], shape: EVENT_TYPES[type][1] }]),
+  TYPES.map((type, code): [HistoryEventType, TypeInfo] => {
+    const [member, shape] = EVENT_TYPES[type] as readonly [string | undefined, Shape?];
+    return [type, { code, member, shape }];
+  }),
 ) as Record<HistoryEventType, TypeInfo>;

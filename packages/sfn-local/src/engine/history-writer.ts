@@ -1,5 +1,10 @@
+import type { JsonValue } from '@saga/asl';
 import type { HistoryEvent, HistoryEventDetailsByType, HistoryEventType } from '../history.js';
-import type { HistoryLog } from '../history-log.js';
+import type { CompactEventType, HistoryLog } from '../history-log.js';
+import { historyText } from '../history-log.js';
+
+type StateEnteredType = Extract<HistoryEventType, `${string}StateEntered`>;
+type StateExitedType = Extract<HistoryEventType, `${string}StateExited`>;
 
 /** The causal thread events are chained on (`previousEventId`): the execution, or one branch of it. */
 export interface EventThread {
@@ -30,7 +35,43 @@ export class HistoryWriter {
     // Work cancelled by the end of the execution may still unwind: nothing follows the last event.
     if (this.closed) return thread.last;
     if (TERMINAL.has(type)) this.closed = true;
-    const id = this.log.append(type, thread.last, this.clock.now(), details, extra?.retryDelayMs);
+    return this.appended(thread, this.log.append(type, thread.last, this.clock.now(), details, extra?.retryDelayMs));
+  }
+
+  // The common events, from their fields: no details object is made for them.
+
+  /** `<Type>StateEntered` with the state's name and raw input. */
+  entered(thread: EventThread, type: StateEnteredType, name: string, input: JsonValue): void {
+    this.addFields(thread, type, name, input);
+  }
+
+  /** `<Type>StateExited` with the state's name, output and the variables it assigned, if any. */
+  exited(thread: EventThread, type: StateExitedType, name: string, output: JsonValue, assignedVariables?: Record<string, string>): void {
+    if (assignedVariables) this.add(thread, type, { stateExitedEventDetails: { name, output: historyText(output), assignedVariables } });
+    else this.addFields(thread, type, name, output);
+  }
+
+  /** LambdaFunctionScheduled (a retry's attempt carries its computed delay). */
+  lambdaScheduled(thread: EventThread, resource: string, input: JsonValue, timeoutInSeconds?: number, retryDelayMs?: number): void {
+    if (timeoutInSeconds !== undefined) {
+      const details = { resource, input: historyText(input), timeoutInSeconds };
+      this.add(thread, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: details }, { retryDelayMs });
+    } else {
+      this.addFields(thread, 'LambdaFunctionScheduled', resource, input, retryDelayMs);
+    }
+  }
+
+  /** LambdaFunctionSucceeded with the function's output. */
+  lambdaSucceeded(thread: EventThread, output: JsonValue): void {
+    this.addFields(thread, 'LambdaFunctionSucceeded', undefined, output);
+  }
+
+  private addFields(thread: EventThread, type: CompactEventType, first: string | undefined, data: JsonValue, retryDelayMs?: number): void {
+    if (this.closed) return;
+    this.appended(thread, this.log.appendFields(type, thread.last, this.clock.now(), first, data, retryDelayMs));
+  }
+
+  private appended(thread: EventThread, id: number): number {
     thread.last = id;
     if (this.onEvent) this.onEvent(this.log.at(this.log.length - 1));
     return id;

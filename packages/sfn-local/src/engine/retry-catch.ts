@@ -7,7 +7,6 @@ import { sleepUnlessCancelled } from './cancellation.js';
 import { catcherOutput, commitAssignments } from './io.js';
 import type { Scope, StateOutcome } from './scope.js';
 import { ABORTED, Aborted } from './scope.js';
-import { historyText } from '../history-log.js';
 
 /**
  * Runs `attempt` under a state's Retry and Catch: the first retrier matching the error retries
@@ -49,9 +48,7 @@ export async function withRetryAndCatch(
       const language = state.QueryLanguage ?? scope.language;
       const { output, assigned } = await catcherOutput(catcher, language, name, raw, error.toErrorOutput(), scope, context(n));
       const assignedVariables = commitAssignments(scope, assigned);
-      run.history.add(scope.thread, exitEvent, {
-        stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
-      });
+      run.history.exited(scope.thread, exitEvent, name, output, assignedVariables);
       return { kind: 'next', next: catcher.Next, output };
     }
   }

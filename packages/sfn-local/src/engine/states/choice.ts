@@ -10,7 +10,6 @@ import {
 import { commitAssignments } from '../io.js';
 import type { StateHandler } from '../scope.js';
 import { contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
-import { historyText } from '../../history-log.js';
 
 /**
  * A Choice state: the first rule that matches gives `Next` (and, for JSONata, its Output/Assign);
@@ -18,7 +17,7 @@ import { historyText } from '../../history-log.js';
  */
 export const executeChoice: StateHandler<ChoiceState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'ChoiceStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
+  run.history.entered(scope.thread, 'ChoiceStateEntered', name, raw);
   const context = contextFor(scope, name, run.clock.now());
   let next: string | undefined;
   let output: JsonValue;
@@ -56,8 +55,6 @@ export const executeChoice: StateHandler<ChoiceState> = async (name, state, raw,
     throw new StatesError('States.NoChoiceMatched', `No Choice Rule matched and no Default is specified in the Choice state '${name}'.`);
   }
   const assignedVariables = commitAssignments(scope, assigned);
-  run.history.add(scope.thread, 'ChoiceStateExited', {
-    stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
-  });
+  run.history.exited(scope.thread, 'ChoiceStateExited', name, output, assignedVariables);
   return { kind: 'next', next, output };
 };

@@ -8,7 +8,6 @@ import { commitAssignments, stateOutput } from '../io.js';
 import { withRetryAndCatch } from '../retry-catch.js';
 import type { Scope, StateHandler } from '../scope.js';
 import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
-import { historyText } from '../../history-log.js';
 
 type MapFields = {
   ItemsPath?: string;
@@ -33,7 +32,7 @@ type MapFields = {
  */
 export const executeMap: StateHandler<MapState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'MapStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
+  run.history.entered(scope.thread, 'MapStateEntered', name, raw);
   const enteredTime = run.clock.now();
   const context = () => contextFor(scope, name, enteredTime);
   const processor = (state.ItemProcessor ?? state.Iterator) as ItemProcessor;
@@ -132,9 +131,7 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
     const result = state.ResultWriter ? await writeResults(name, state, results, scope) : results;
     const { output, assigned } = await stateOutput(state, name, raw, result, scope, ctx);
     const assignedVariables = commitAssignments(scope, assigned);
-    run.history.add(scope.thread, 'MapStateExited', {
-      stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
-    });
+    run.history.exited(scope.thread, 'MapStateExited', name, output, assignedVariables);
     return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
   });
 };

@@ -4,7 +4,6 @@ import { commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import { withRetryAndCatch } from '../retry-catch.js';
 import type { Scope, StateHandler } from '../scope.js';
 import { ABORTED, Aborted, contextFor } from '../scope.js';
-import { historyText } from '../../history-log.js';
 
 /**
  * A Parallel state: every branch runs on the effective input in its own variable scope; the
@@ -13,7 +12,7 @@ import { historyText } from '../../history-log.js';
  */
 export const executeParallel: StateHandler<ParallelState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'ParallelStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
+  run.history.entered(scope.thread, 'ParallelStateEntered', name, raw);
   const enteredTime = run.clock.now();
   const context = () => contextFor(scope, name, enteredTime);
 
@@ -31,9 +30,7 @@ export const executeParallel: StateHandler<ParallelState> = async (name, state, 
     run.history.add(scope.thread, 'ParallelStateSucceeded', {});
     const { output, assigned } = await stateOutput(state, name, raw, results, scope, context());
     const assignedVariables = commitAssignments(scope, assigned);
-    run.history.add(scope.thread, 'ParallelStateExited', {
-      stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
-    });
+    run.history.exited(scope.thread, 'ParallelStateExited', name, output, assignedVariables);
     return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
   });
 };

@@ -2,12 +2,11 @@ import type { JsonValue, PassState } from '@saga/asl';
 import { commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import type { StateHandler } from '../scope.js';
 import { contextFor, languageOf } from '../scope.js';
-import { historyText } from '../../history-log.js';
 
 /** A Pass state: its result is `Result`, or its effective input (Parameters/InputPath applied). */
 export const executePass: StateHandler<PassState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'PassStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
+  run.history.entered(scope.thread, 'PassStateEntered', name, raw);
   const context = contextFor(scope, name, run.clock.now());
   let result: JsonValue;
   if (languageOf(state, scope) === 'JSONata') {
@@ -26,8 +25,6 @@ export const executePass: StateHandler<PassState> = async (name, state, raw, sco
     languageOf(state, scope) === 'JSONata' ? 'passthrough' : 'result',
   );
   const assignedVariables = commitAssignments(scope, assigned);
-  run.history.add(scope.thread, 'PassStateExited', {
-    stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
-  });
+  run.history.exited(scope.thread, 'PassStateExited', name, output, assignedVariables);
   return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
 };

@@ -2,12 +2,11 @@ import type { JsonValue, SucceedState } from '@saga/asl';
 import { applyInputPath, applyOutputPath, evaluateJsonata } from '../../evaluation/index.js';
 import type { StateHandler } from '../scope.js';
 import { contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
-import { historyText } from '../../history-log.js';
 
 /** A Succeed state: ends its block (the execution, or only its branch) with its input. */
 export const executeSucceed: StateHandler<SucceedState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.add(scope.thread, 'SucceedStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
+  run.history.entered(scope.thread, 'SucceedStateEntered', name, raw);
   const context = contextFor(scope, name, run.clock.now());
   let output: JsonValue;
   const s = state as { InputPath?: string | null; OutputPath?: string | null; Output?: JsonValue };
@@ -17,6 +16,6 @@ export const executeSucceed: StateHandler<SucceedState> = async (name, state, ra
     const es = evaluationScope(scope, name, context);
     output = applyOutputPath(applyInputPath(raw, s.InputPath, es), s.OutputPath, es);
   }
-  run.history.add(scope.thread, 'SucceedStateExited', { stateExitedEventDetails: { name, output: historyText(output) } });
+  run.history.exited(scope.thread, 'SucceedStateExited', name, output);
   return { kind: 'end', output };
 };

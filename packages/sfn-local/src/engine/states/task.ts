@@ -31,7 +31,7 @@ class TaskTimeout extends StatesError {
 export const executeTask: StateHandler<TaskState> = async (name, state, raw, scope, resume) => {
   const { run } = scope;
   const enteredTime = resume?.enteredTime ?? run.clock.now();
-  if (!resume) run.history.add(scope.thread, 'TaskStateEntered', { stateEnteredEventDetails: { name, input: historyText(raw) } });
+  if (!resume) run.history.entered(scope.thread, 'TaskStateEntered', name, raw);
   const language = languageOf(state, scope);
   const plan = planOf(state);
   const { callback } = plan;
@@ -78,9 +78,7 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
       const pendingOutput = stateOutput(state, name, raw, result, scope, context);
       const { output, assigned } = pendingOutput instanceof Promise ? await pendingOutput : pendingOutput;
       const assignedVariables = commitAssignments(scope, assigned);
-      run.history.add(scope.thread, 'TaskStateExited', {
-        stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
-      });
+      run.history.exited(scope.thread, 'TaskStateExited', name, output, assignedVariables);
       return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
     } catch (thrown) {
       if (thrown instanceof Aborted || scope.cancel.aborted) {
@@ -118,9 +116,7 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
       if (!catcher) throw error;
       const { output, assigned } = await catcherOutput(catcher, language, name, raw, error.toErrorOutput(), scope, context);
       const assignedVariables = commitAssignments(scope, assigned);
-      run.history.add(scope.thread, 'TaskStateExited', {
-        stateExitedEventDetails: { name, output: historyText(output), ...(assignedVariables ? { assignedVariables } : {}) },
-      });
+      run.history.exited(scope.thread, 'TaskStateExited', name, output, assignedVariables);
       return { kind: 'next', next: catcher.Next, output };
     }
   }
@@ -206,23 +202,12 @@ function recordScheduled(
   retryDelay: number | undefined,
 ): void {
   const { run } = scope;
-  const extra = retryDelay !== undefined ? { retryDelayMs: retryDelay } : undefined;
   if (plan.lambdaArn) {
-    run.history.add(
-      scope.thread,
-      'LambdaFunctionScheduled',
-      {
-        lambdaFunctionScheduledEventDetails: {
-          resource: state.Resource,
-          input: historyText(input),
-          ...(timeoutSeconds !== undefined ? { timeoutInSeconds: timeoutSeconds } : {}),
-        },
-      },
-      extra,
-    );
+    run.history.lambdaScheduled(scope.thread, state.Resource, input, timeoutSeconds, retryDelay);
     run.history.add(scope.thread, 'LambdaFunctionStarted', {});
   } else {
     const { resourceType, resource } = plan;
+    const extra = retryDelay !== undefined ? { retryDelayMs: retryDelay } : undefined;
     run.history.add(
       scope.thread,
       'TaskScheduled',
@@ -245,7 +230,7 @@ function recordScheduled(
 /** LambdaFunctionSucceeded or TaskSucceeded. */
 function recordSucceeded(scope: Scope, plan: TaskPlan, result: JsonValue): void {
   if (plan.lambdaArn) {
-    scope.run.history.add(scope.thread, 'LambdaFunctionSucceeded', { lambdaFunctionSucceededEventDetails: { output: historyText(result) } });
+    scope.run.history.lambdaSucceeded(scope.thread, result);
   } else {
     const { resourceType, resource } = plan;
     scope.run.history.add(scope.thread, 'TaskSucceeded', { taskSucceededEventDetails: { resourceType, resource, output: historyText(result) } });
