@@ -276,23 +276,25 @@ function functionArnFor(invocation: TaskInvocation, nameOrArn: string, qualifier
   return `arn:aws:lambda:${region}:${account}:function:${nameOrArn}${qualifier && !nameOrArn.includes(':') ? `:${qualifier}` : ''}`;
 }
 
-/** Runs the handler under the invocation's signal; returns its output as JSON. */
-function runHandler(
-  registry: LambdaRegistry,
-  reg: Registration,
-  event: JsonValue,
-  invocation: TaskInvocation,
+/** One invocation of a registered function. */
+interface LambdaCall {
+  readonly reg: Registration;
+  readonly event: JsonValue;
+  readonly invocation: TaskInvocation;
   /** The signal the handler sees: the invocation's own unless given (an asynchronous invocation's). */
-  detached: AbortSignal | undefined,
-  requestId: string,
-  functionArn: string,
-  version: string,
-): Promise<JsonValue> {
+  readonly detached: AbortSignal | undefined;
+  readonly requestId: string;
+  readonly functionArn: string;
+  readonly version: string;
+}
+
+/** Runs the handler under the invocation's signal; returns its output as JSON. */
+function runHandler(registry: LambdaRegistry, call: LambdaCall): Promise<JsonValue> {
   // An in-process handler is at hand; a file handler is imported once (abandoned if aborted).
-  if (reg.handler) return invokeHandler(reg.handler, reg, event, invocation, detached, requestId, functionArn, version);
-  return underSignal(detached ?? invocation.signal, () => registry.handlerOf(reg)).then(
-    (handler) => invokeHandler(handler, reg, event, invocation, detached, requestId, functionArn, version),
-    (e: unknown) => Promise.reject(invocationError(e, invocation, detached, undefined)),
+  if (call.reg.handler) return invokeHandler(call.reg.handler, call);
+  return underSignal(call.detached ?? call.invocation.signal, () => registry.handlerOf(call.reg)).then(
+    (handler) => invokeHandler(handler, call),
+    (e: unknown) => Promise.reject(invocationError(e, call, undefined)),
   );
 }
 
@@ -300,41 +302,33 @@ function runHandler(
  * Calls the handler and takes its output. Plain promises, not an async function: an invocation
  * that waits (10,000 executions held on a handler) then holds no suspended frame of ours.
  */
-function invokeHandler(
-  handler: LambdaHandler,
-  reg: Registration,
-  event: JsonValue,
-  invocation: TaskInvocation,
-  detached: AbortSignal | undefined,
-  requestId: string,
-  functionArn: string,
-  version: string,
-): Promise<JsonValue> {
-  const timeout = new FunctionTimeout(invocation, reg.timeoutMs, requestId);
+function invokeHandler(handler: LambdaHandler, call: LambdaCall): Promise<JsonValue> {
+  const { invocation } = call;
+  const timeout = new FunctionTimeout(invocation, call.reg.timeoutMs, call.requestId);
   let running: Promise<unknown>;
   try {
-    const context = new InvocationContext(reg, version, functionArn, requestId, invocation, detached, timeout);
+    const context = new InvocationContext(call, timeout);
     // The handler gets its own copy (as Lambda's JSON transport gives it): mutating the event never
     // touches the execution's data. Abandoned on abort (by the engine itself when it says so), and
     // failed with Sandbox.Timedout past the function's own timeout.
-    const copy = toJson(event);
+    const copy = toJson(call.event);
     running = invocation.abandonedByCaller
       ? Promise.resolve(timeout.bound(handler(copy, context)))
-      : underSignal(detached ?? invocation.signal, () => Promise.resolve(timeout.bound(handler(copy, context))));
+      : underSignal(call.detached ?? invocation.signal, () => Promise.resolve(timeout.bound(handler(copy, context))));
   } catch (e) {
-    return Promise.reject(invocationError(e, invocation, detached, timeout));
+    return Promise.reject(invocationError(e, call, timeout));
   }
   return running.then(
     (raw) => handlerOutput(raw, timeout),
-    (e: unknown) => Promise.reject(invocationError(e, invocation, detached, timeout)),
+    (e: unknown) => Promise.reject(invocationError(e, call, timeout)),
   );
 }
 
 /** What a failed invocation throws: the abort reason, Sandbox.Timedout, or the handler's error. */
-function invocationError(e: unknown, invocation: TaskInvocation, detached: AbortSignal | undefined, timeout: FunctionTimeout | undefined): unknown {
+function invocationError(e: unknown, call: LambdaCall, timeout: FunctionTimeout | undefined): unknown {
   // The engine abandons an aborted attempt itself; reading the signal would only create it.
-  if (!invocation.abandonedByCaller) {
-    const signal = detached ?? invocation.signal;
+  if (!call.invocation.abandonedByCaller) {
+    const signal = call.detached ?? call.invocation.signal;
     if (signal.aborted) return signal.reason;
   }
   if (timeout?.expired) return timeout.error();
@@ -359,18 +353,23 @@ function handlerOutput(raw: unknown, timeout: FunctionTimeout): JsonValue {
  */
 class InvocationContext implements LambdaContext {
   readonly functionName: string;
+  readonly functionVersion: string;
+  readonly invokedFunctionArn: string;
+  readonly awsRequestId: string;
+  readonly invocation: TaskInvocation;
+  private readonly detached: AbortSignal | undefined;
   private readonly deadline: number;
 
   constructor(
-    reg: Registration,
-    readonly functionVersion: string,
-    readonly invokedFunctionArn: string,
-    readonly awsRequestId: string,
-    readonly invocation: TaskInvocation,
-    private readonly detached: AbortSignal | undefined,
+    call: LambdaCall,
     private readonly timeout: FunctionTimeout,
   ) {
-    this.functionName = reg.name;
+    this.functionName = call.reg.name;
+    this.functionVersion = call.version;
+    this.invokedFunctionArn = call.functionArn;
+    this.awsRequestId = call.requestId;
+    this.invocation = call.invocation;
+    this.detached = call.detached;
     this.deadline = timeout.deadline;
   }
 
@@ -447,11 +446,11 @@ async function invokeOptimized(registry: LambdaRegistry, invocation: TaskInvocat
     const detached = new AbortController().signal;
     registry.runInBackground(
       name,
-      runHandler(registry, reg, event, invocation, detached, requestId, functionArn, version),
+      runHandler(registry, { reg, event, invocation, detached, requestId, functionArn, version }),
     );
     return invokeResult(invocation, requestId, 202, '', version);
   }
-  const payload = await runHandler(registry, reg, event, invocation, undefined, requestId, functionArn, version);
+  const payload = await runHandler(registry, { reg, event, invocation, detached: undefined, requestId, functionArn, version });
   return invokeResult(invocation, requestId, 200, payload, version);
 }
 
@@ -470,7 +469,7 @@ function invokeLegacy(
   if (!reg) throw notFound(functionArn, requestId);
   const qualifier = qualifierOf(functionArn);
   const version = qualifier && /^\d+$/.test(qualifier) ? qualifier : '$LATEST';
-  return runHandler(registry, reg, invocation.input, invocation, undefined, requestId, functionArn, version);
+  return runHandler(registry, { reg, event: invocation.input, invocation, detached: undefined, requestId, functionArn, version });
 }
 
 /**
