@@ -62,6 +62,22 @@ describe('HistoryLog', () => {
     expect(log.at(10).timestamp).toBe(T0 + 3_000_000_000);
   });
 
+  it('keeps what does not fit the compact form: no role, other input details', () => {
+    const log = new HistoryLog();
+    const started = { type: 'ExecutionStarted', id: 1, previousEventId: 0, timestamp: T0 } as const;
+    log.appendEvent({ ...started, executionStartedEventDetails: { input: historyText({ a: 1 }), inputDetails: { truncated: false } } });
+    log.appendEvent({
+      ...started,
+      id: 2,
+      previousEventId: 1,
+      executionStartedEventDetails: { input: historyText(null), inputDetails: { truncated: false, included: false }, roleArn: 'r' },
+    });
+    expect(log.toArray()).toEqual([
+      { ...started, executionStartedEventDetails: { input: '{"a":1}', inputDetails: { truncated: false } } },
+      { ...started, id: 2, previousEventId: 1, executionStartedEventDetails: { input: 'null', inputDetails: { truncated: false, included: false }, roleArn: 'r' } },
+    ]);
+  });
+
   it('keeps member order as AWS renders it, and gives a new object on each read', () => {
     const log = new HistoryLog();
     for (const e of written()) log.appendEvent(e);

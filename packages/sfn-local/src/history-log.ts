@@ -73,12 +73,12 @@ export class HistoryLog {
     if (index === 0) this.origin = timestamp;
     const { code, member, shape } = TYPE_INFO[type];
     const fields = member === undefined ? undefined : ((details as Record<string, unknown>)[member] as Fields);
-    const compact = fields !== undefined && shape !== undefined && fitsInCells(shape, fields);
+    const compact = fields !== undefined && shape !== undefined ? compactFields(shape, fields) : undefined;
     cells.push((previousEventId * TYPE_CODES + code) * 2 + (compact ? 1 : 0));
     cells.push(timestamp - this.origin);
     if (compact) {
-      cells.push(shape === 'output' ? undefined : fields[FIRST_FIELD[shape]]);
-      cells.push((fields[DATA_FIELD[shape]] as LazyJson).value);
+      cells.push(compact[0]);
+      cells.push(compact[1]);
     } else {
       cells.push(fields);
       cells.push(undefined);
@@ -136,10 +136,7 @@ export class HistoryLog {
     if (member !== undefined) {
       const a = this.cells[c + 2];
       if (compact && shape !== undefined) {
-        event[member] =
-          shape === 'output'
-            ? { output: JSON.stringify(this.cells[c + 3] ?? null) }
-            : { [FIRST_FIELD[shape]]: a, [DATA_FIELD[shape]]: JSON.stringify(this.cells[c + 3] ?? null) };
+        event[member] = expand(shape, a as string | undefined, this.cells[c + 3] as JsonValue | undefined);
       } else {
         renderFields(a as Record<string, unknown>);
         event[member] = { ...(a as object) };
@@ -168,42 +165,71 @@ export class HistoryLog {
 const CELLS = 4;
 
 /**
- * The event types whose details fit in two cells: a name or resource and one lazy JSON field
- * (`output`-only for the second shape). Any optional member present sends an event to the
- * general form.
+ * The event types whose details fit in two cells: a string (a name, a resource, a role) and one
+ * lazy JSON field. Any other optional member sends an event to the general form.
  */
-type Shape = 'nameAndInput' | 'nameAndOutput' | 'resourceAndInput' | 'output';
+type Shape = 'nameAndInput' | 'nameAndOutput' | 'resourceAndInput' | 'output' | 'executionStarted' | 'executionSucceeded';
 
 /** The event types with a compact shape (see {@link HistoryLog.appendFields}). */
 export type CompactEventType =
   | Extract<HistoryEventType, `${string}StateEntered` | `${string}StateExited`>
   | 'LambdaFunctionScheduled'
-  | 'LambdaFunctionSucceeded';
-const FIRST_FIELD = { nameAndInput: 'name', nameAndOutput: 'name', resourceAndInput: 'resource', output: 'output' } as const;
-const DATA_FIELD = { nameAndInput: 'input', nameAndOutput: 'output', resourceAndInput: 'input', output: 'output' } as const;
+  | 'LambdaFunctionSucceeded'
+  | 'ExecutionStarted'
+  | 'ExecutionSucceeded';
 
 type Fields = Record<string, unknown>;
 
-/** Whether details hold their shape's two fields and no optional member. */
-function fitsInCells(shape: Shape, d: Fields): boolean {
+/** The details of a compact event, its JSON text rendered. */
+function expand(shape: Shape, first: string | undefined, data: JsonValue | undefined): Fields {
+  const text = JSON.stringify(data ?? null);
   switch (shape) {
     case 'nameAndInput':
-      return d.input instanceof LazyJson && d.inputDetails === undefined;
+      return { name: first, input: text };
     case 'nameAndOutput':
-      return d.output instanceof LazyJson && d.outputDetails === undefined && d.assignedVariables === undefined && d.assignedVariablesDetails === undefined;
+      return { name: first, output: text };
     case 'resourceAndInput':
-      return d.input instanceof LazyJson && d.inputDetails === undefined && d.timeoutInSeconds === undefined;
+      return { resource: first, input: text };
     case 'output':
-      return d.output instanceof LazyJson && d.outputDetails === undefined;
+      return { output: text };
+    case 'executionStarted':
+      return { input: text, inputDetails: { truncated: false }, ...(first !== undefined ? { roleArn: first } : {}) };
+    case 'executionSucceeded':
+      return { output: text, outputDetails: { truncated: false } };
   }
+}
+
+/** Details as {@link expand} makes them from two cells: `[first, data]`, or undefined if they hold more. */
+function compactFields(shape: Shape, d: Fields): [first: string | undefined, data: JsonValue | undefined] | undefined {
+  const untruncated = (x: unknown) => typeof x === 'object' && x !== null && Object.keys(x).length === 1 && (x as Included).truncated === false;
+  switch (shape) {
+    case 'nameAndInput':
+      return d.input instanceof LazyJson && d.inputDetails === undefined ? [d.name as string, d.input.value] : undefined;
+    case 'nameAndOutput':
+      return d.output instanceof LazyJson && d.outputDetails === undefined && d.assignedVariables === undefined && d.assignedVariablesDetails === undefined
+        ? [d.name as string, d.output.value]
+        : undefined;
+    case 'resourceAndInput':
+      return d.input instanceof LazyJson && d.inputDetails === undefined && d.timeoutInSeconds === undefined ? [d.resource as string, d.input.value] : undefined;
+    case 'output':
+      return d.output instanceof LazyJson && d.outputDetails === undefined ? [undefined, d.output.value] : undefined;
+    case 'executionStarted':
+      return d.input instanceof LazyJson && untruncated(d.inputDetails) ? [d.roleArn as string | undefined, d.input.value] : undefined;
+    case 'executionSucceeded':
+      return d.output instanceof LazyJson && untruncated(d.outputDetails) ? [undefined, d.output.value] : undefined;
+  }
+}
+
+interface Included {
+  truncated?: boolean;
 }
 
 /** Each event type's details member (undefined: the type carries none) and, if any, its compact shape. */
 const EVENT_TYPES: {
   [T in HistoryEventType]: T extends CompactEventType ? readonly [member: string, shape: Shape] : readonly [member: string | undefined];
 } = {
-  ExecutionStarted: ['executionStartedEventDetails'],
-  ExecutionSucceeded: ['executionSucceededEventDetails'],
+  ExecutionStarted: ['executionStartedEventDetails', 'executionStarted'],
+  ExecutionSucceeded: ['executionSucceededEventDetails', 'executionSucceeded'],
   ExecutionFailed: ['executionFailedEventDetails'],
   ExecutionAborted: ['executionAbortedEventDetails'],
   ExecutionTimedOut: ['executionTimedOutEventDetails'],

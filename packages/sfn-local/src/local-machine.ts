@@ -60,6 +60,9 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
   const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${name}`;
   const callbacks = options.callbacks ?? new CallbackRegistry();
   const names = seededRandom(options.seed ?? 1);
+  // Built once: a template literal per execution leaves a tree of string pieces behind every ARN.
+  const executionArnPrefix = flat(`arn:aws:states:${region}:${account}:execution:${name}:`);
+  const roleArn = `arn:aws:iam::${account}:role/LocalStateMachineRole`;
   let executions = 0;
 
   const start = (
@@ -69,7 +72,7 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
     // As StartExecution does (InvalidExecutionInput): deeper data would overflow the engine's copies.
     if (nestsDeeperThan(input, MAX_JSON_DEPTH)) throw new InvalidExecutionInputError(`the input nests deeper than ${MAX_JSON_DEPTH} levels`);
     const executionName = o.name ?? randomUuid(names);
-    const executionArn = `arn:aws:states:${region}:${account}:execution:${name}:${executionName}`;
+    const executionArn = executionArnPrefix + executionName;
     const startTime = options.startTime ?? Date.now();
     const clock = options.clock === 'real' ? createRealClock() : createVirtualClock(startTime);
     const history = new HistoryLog((o.resume?.lastEventId ?? 0) + 1);
@@ -78,7 +81,7 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
       stateMachineArn,
       executionArn,
       name: executionName,
-      roleArn: `arn:aws:iam::${account}:role/LocalStateMachineRole`,
+      roleArn,
       input,
       startTime,
       region,
@@ -148,6 +151,11 @@ class OutcomeWithHistory {
 
 function withHistory(outcome: ExecutionOutcome, execution: RunningExecution): ExecutionOutcome & { history: HistoryEvent[] } {
   return new OutcomeWithHistory(outcome, execution) as unknown as ExecutionOutcome & { history: HistoryEvent[] };
+}
+
+/** The string as one flat piece (a template literal is a tree of pieces until something flattens it). */
+function flat(s: string): string {
+  return [s].join('');
 }
 
 /** `start()` refused its input (what StartExecution answers with `InvalidExecutionInput`). */

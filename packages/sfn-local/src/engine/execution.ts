@@ -1,4 +1,4 @@
-import { isoTimestamp } from '../context-object.js';
+import { isoTimestamp, type ContextObject } from '../context-object.js';
 import type { JsonValue } from '@saga/asl';
 import { StatesError, toStatesError } from '../errors.js';
 import { runBlock } from './block.js';
@@ -6,7 +6,6 @@ import type { ExecutionHandle, ExecutionOptions, ExecutionOutcome } from './exec
 import { HistoryWriter } from './history-writer.js';
 import type { Run, Scope } from './scope.js';
 import { ABORTED, Aborted } from './scope.js';
-import { historyText } from '../history-log.js';
 import { VariableScope } from './variables.js';
 import { Cancellation } from './cancellation.js';
 import { continuationOrder } from './turns.js';
@@ -37,7 +36,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
       StartTime: isoTimestamp(options.startTime),
       RedriveCount: 0,
     },
-    stateMachineContext: { Id: options.stateMachineArn, Name: stateMachineNameOf(options.stateMachineArn) },
+    stateMachineContext: stateMachineContextOf(options.stateMachineArn),
     transitions: options.resume?.transitions ?? 0,
     order: continuationOrder(),
     identity: {
@@ -68,9 +67,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
   let stopped: { error?: string; cause?: string } | undefined;
 
   if (!options.resume) {
-    history.add(thread, 'ExecutionStarted', {
-      executionStartedEventDetails: { input: historyText(options.input), inputDetails: { truncated: false }, roleArn: options.roleArn },
-    });
+    history.executionStarted(thread, options.input, options.roleArn);
   }
   let timedOut!: (e: ExecutionTimeout) => void;
   const timeout = definition.TimeoutSeconds !== undefined ? new Promise<never>((_, reject) => (timedOut = reject)) : undefined;
@@ -84,9 +81,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
 
   const succeeded = (output: JsonValue): ExecutionOutcome => {
     cancelTimeout?.();
-    history.add(thread, 'ExecutionSucceeded', {
-      executionSucceededEventDetails: { output: historyText(output), outputDetails: { truncated: false } },
-    });
+    history.executionSucceeded(thread, output);
     return { status: 'SUCCEEDED', output, stopDate: clock.now() };
   };
   const failed = (thrown: unknown): ExecutionOutcome => {
@@ -122,13 +117,16 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
   };
 }
 
-/** The name in a state machine ARN (remembered: every execution of a machine asks for the same one). */
-function stateMachineNameOf(arn: string): string {
+/**
+ * `$$.StateMachine`: the same for every execution of a machine, so one frozen object is shared
+ * (remembered for the last machine asked about).
+ */
+function stateMachineContextOf(arn: string): ContextObject['StateMachine'] {
   if (arn !== lastArn) {
     lastArn = arn;
-    lastName = arn.slice(arn.lastIndexOf(':') + 1);
+    lastContext = Object.freeze({ Id: arn, Name: arn.slice(arn.lastIndexOf(':') + 1) });
   }
-  return lastName;
+  return lastContext;
 }
 let lastArn = '';
-let lastName = '';
+let lastContext: ContextObject['StateMachine'] = Object.freeze({ Id: '', Name: '' });

@@ -61,6 +61,16 @@ export class HistoryWriter {
     }
   }
 
+  /** ExecutionStarted with the execution's input and role. */
+  executionStarted(thread: EventThread, input: JsonValue, roleArn: string): void {
+    this.addFields(thread, 'ExecutionStarted', roleArn, input);
+  }
+
+  /** ExecutionSucceeded with the execution's output (the last event). */
+  executionSucceeded(thread: EventThread, output: JsonValue): void {
+    this.addFields(thread, 'ExecutionSucceeded', undefined, output);
+  }
+
   /** LambdaFunctionSucceeded with the function's output. */
   lambdaSucceeded(thread: EventThread, output: JsonValue): void {
     this.addFields(thread, 'LambdaFunctionSucceeded', undefined, output);
@@ -68,6 +78,7 @@ export class HistoryWriter {
 
   private addFields(thread: EventThread, type: CompactEventType, first: string | undefined, data: JsonValue, retryDelayMs?: number): void {
     if (this.closed) return;
+    if (TERMINAL.has(type)) this.closed = true;
     this.appended(thread, this.log.appendFields(type, thread.last, this.clock.now(), first, data, retryDelayMs));
   }
 

@@ -294,7 +294,7 @@ function runHandler(registry: LambdaRegistry, call: LambdaCall): Promise<JsonVal
   if (call.reg.handler) return invokeHandler(call.reg.handler, call);
   return underSignal(call.detached ?? call.invocation.signal, () => registry.handlerOf(call.reg)).then(
     (handler) => invokeHandler(handler, call),
-    (e: unknown) => Promise.reject(invocationError(e, call, undefined)),
+    (e: unknown) => Promise.reject(invocationError(e, call.invocation, call.detached, undefined)),
   );
 }
 
@@ -303,7 +303,8 @@ function runHandler(registry: LambdaRegistry, call: LambdaCall): Promise<JsonVal
  * that waits (10,000 executions held on a handler) then holds no suspended frame of ours.
  */
 function invokeHandler(handler: LambdaHandler, call: LambdaCall): Promise<JsonValue> {
-  const { invocation } = call;
+  // The callbacks below keep what they need, not `call`: a waiting invocation holds less.
+  const { invocation, detached } = call;
   const timeout = new FunctionTimeout(invocation, call.reg.timeoutMs, call.requestId);
   let running: Promise<unknown>;
   try {
@@ -314,21 +315,26 @@ function invokeHandler(handler: LambdaHandler, call: LambdaCall): Promise<JsonVa
     const copy = toJson(call.event);
     running = invocation.abandonedByCaller
       ? Promise.resolve(timeout.bound(handler(copy, context)))
-      : underSignal(call.detached ?? invocation.signal, () => Promise.resolve(timeout.bound(handler(copy, context))));
+      : underSignal(detached ?? invocation.signal, () => Promise.resolve(timeout.bound(handler(copy, context))));
   } catch (e) {
-    return Promise.reject(invocationError(e, call, timeout));
+    return Promise.reject(invocationError(e, invocation, detached, timeout));
   }
   return running.then(
     (raw) => handlerOutput(raw, timeout),
-    (e: unknown) => Promise.reject(invocationError(e, call, timeout)),
+    (e: unknown) => Promise.reject(invocationError(e, invocation, detached, timeout)),
   );
 }
 
 /** What a failed invocation throws: the abort reason, Sandbox.Timedout, or the handler's error. */
-function invocationError(e: unknown, call: LambdaCall, timeout: FunctionTimeout | undefined): unknown {
+function invocationError(
+  e: unknown,
+  invocation: TaskInvocation,
+  detached: AbortSignal | undefined,
+  timeout: FunctionTimeout | undefined,
+): unknown {
   // The engine abandons an aborted attempt itself; reading the signal would only create it.
-  if (!call.invocation.abandonedByCaller) {
-    const signal = call.detached ?? call.invocation.signal;
+  if (!invocation.abandonedByCaller) {
+    const signal = detached ?? invocation.signal;
     if (signal.aborted) return signal.reason;
   }
   if (timeout?.expired) return timeout.error();
