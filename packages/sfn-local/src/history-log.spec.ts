@@ -119,6 +119,18 @@ describe('HistoryLog', () => {
     expect(log.toArray()).toEqual([]);
   });
 
+  it('behaves the same with room made up front, fewer events than expected or more', () => {
+    for (const expected of [0, 3, written().length, 40]) {
+      const log = new HistoryLog(1, expected);
+      expect(log.length).toBe(0);
+      for (const e of written()) log.appendEvent(e);
+      expect(log.length).toBe(written().length);
+      expect(log.toArray()).toEqual(rendered(written()));
+      log.truncate(2);
+      expect(log.toArray()).toEqual((rendered(written()) as HistoryEvent[]).slice(0, 2));
+    }
+  });
+
   it('takes events read back from a journal (text already rendered) as they are', () => {
     const log = new HistoryLog();
     for (const e of rendered(written()) as HistoryEvent[]) log.appendEvent(e);

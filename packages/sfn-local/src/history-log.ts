@@ -38,13 +38,15 @@ function renderFields(details: Record<string, unknown>): void {
  * Ids are consecutive from `firstId`.
  */
 export class HistoryLog {
-  private readonly cells: unknown[] = [];
+  private readonly cells: unknown[];
+  /** Cells in use (the array may be longer: room made up front). */
+  private used = 0;
   private origin = 0;
   /** `retryDelayMs` by event index: few events carry one. */
   private retryDelays: Map<number, number> | undefined;
 
   get length(): number {
-    return this.cells.length / CELLS;
+    return this.used / CELLS;
   }
 
   /** The id of the last event (0 when there is none). */
@@ -55,7 +57,14 @@ export class HistoryLog {
   constructor(
     /** The id of the first event (a resumed execution's log starts after its checkpoint). */
     private firstId = 1,
-  ) {}
+    /**
+     * Room for this many events up front: a machine's executions tend to have histories of the
+     * same length, and growing the array step by step copies it several times.
+     */
+    expectedEvents = 0,
+  ) {
+    this.cells = expectedEvents > 0 ? new Array<unknown>(expectedEvents * CELLS) : [];
+  }
 
   /**
    * Appends the next event; returns its id. `details` holds the type's details member (an event
@@ -69,20 +78,17 @@ export class HistoryLog {
     retryDelayMs?: number,
   ): number {
     const cells = this.cells;
-    const index = cells.length / CELLS;
+    const index = this.used / CELLS;
     if (index === 0) this.origin = timestamp;
     const { code, member, shape } = TYPE_INFO[type];
     const fields = member === undefined ? undefined : ((details as Record<string, unknown>)[member] as Fields);
     const compact = fields !== undefined && shape !== undefined ? compactFields(shape, fields) : undefined;
-    cells.push((previousEventId * TYPE_CODES + code) * 2 + (compact ? 1 : 0));
-    cells.push(timestamp - this.origin);
-    if (compact) {
-      cells.push(compact[0]);
-      cells.push(compact[1]);
-    } else {
-      cells.push(fields);
-      cells.push(undefined);
-    }
+    const at = this.used;
+    this.used += CELLS;
+    cells[at] = (previousEventId * TYPE_CODES + code) * 2 + (compact ? 1 : 0);
+    cells[at + 1] = timestamp - this.origin;
+    cells[at + 2] = compact ? compact[0] : fields;
+    cells[at + 3] = compact ? compact[1] : undefined;
     if (retryDelayMs !== undefined) (this.retryDelays ??= new Map()).set(index, retryDelayMs);
     return this.firstId + index;
   }
@@ -101,12 +107,14 @@ export class HistoryLog {
     retryDelayMs?: number,
   ): number {
     const cells = this.cells;
-    const index = cells.length / CELLS;
+    const at = this.used;
+    const index = at / CELLS;
     if (index === 0) this.origin = timestamp;
-    cells.push((previousEventId * TYPE_CODES + TYPE_INFO[type].code) * 2 + 1);
-    cells.push(timestamp - this.origin);
-    cells.push(first);
-    cells.push(data);
+    this.used += CELLS;
+    cells[at] = (previousEventId * TYPE_CODES + TYPE_INFO[type].code) * 2 + 1;
+    cells[at + 1] = timestamp - this.origin;
+    cells[at + 2] = first;
+    cells[at + 3] = data;
     if (retryDelayMs !== undefined) (this.retryDelays ??= new Map()).set(index, retryDelayMs);
     return this.firstId + index;
   }
@@ -157,7 +165,8 @@ export class HistoryLog {
   /** Keeps the first `count` events (a restart drops events past the last checkpoint). */
   truncate(count: number): void {
     if (count >= this.length) return;
-    this.cells.length = Math.max(0, count) * CELLS;
+    this.used = Math.max(0, count) * CELLS;
+    this.cells.length = this.used;
     if (this.retryDelays) for (const index of [...this.retryDelays.keys()]) if (index >= count) this.retryDelays.delete(index);
   }
 }

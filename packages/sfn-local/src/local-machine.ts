@@ -64,6 +64,8 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
   const executionArnPrefix = flat(`arn:aws:states:${region}:${account}:execution:${name}:`);
   const roleArn = `arn:aws:iam::${account}:role/LocalStateMachineRole`;
   let executions = 0;
+  /** Events in the last finished execution's history: room made up front in the next one's log. */
+  const histories: HistorySizes = { typicalEvents: 0 };
 
   const start = (
     input: JsonValue = {},
@@ -75,7 +77,7 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
     const executionArn = executionArnPrefix + executionName;
     const startTime = options.startTime ?? Date.now();
     const clock = options.clock === 'real' ? createRealClock() : createVirtualClock(startTime);
-    const history = new HistoryLog((o.resume?.lastEventId ?? 0) + 1);
+    const history = new HistoryLog((o.resume?.lastEventId ?? 0) + 1, histories.typicalEvents);
     const handle = runExecution({
       definition: parsed,
       stateMachineArn,
@@ -94,7 +96,7 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
       ...(o.onEvent ? { onEvent: o.onEvent } : {}),
       ...(o.resume ? { resume: o.resume } : {}),
     });
-    return new RunningExecution(executionArn, history, clock, handle);
+    return new RunningExecution(executionArn, history, clock, handle, histories);
   };
 
   return {
@@ -122,8 +124,12 @@ class RunningExecution implements LocalExecution {
     private readonly log: HistoryLog,
     readonly clock: ExecutionClock,
     private readonly handle: ExecutionHandle,
+    histories: HistorySizes,
   ) {
-    this.done = handle.done.then((outcome) => withHistory(outcome, this));
+    this.done = handle.done.then((outcome) => {
+      histories.typicalEvents = log.length;
+      return withHistory(outcome, this);
+    });
   }
 
   get history(): HistoryEvent[] {
@@ -133,6 +139,11 @@ class RunningExecution implements LocalExecution {
   stop(error?: string, cause?: string): void {
     this.handle.stop(error, cause);
   }
+}
+
+/** What the machine's finished executions say about the next one's history. */
+interface HistorySizes {
+  typicalEvents: number;
 }
 
 /** The outcome as `done` resolves it: its fields, plus `history` (rendered on read). */

@@ -35,7 +35,10 @@ export class Cancellation {
       const listeners = this.listeners;
       if (!listeners) return;
       const i = listeners.lastIndexOf(listener);
-      if (i >= 0) listeners.splice(i, 1);
+      if (i < 0) return;
+      // Shifted by hand: `splice` would allocate an array of the removed listener each time.
+      for (let j = i + 1; j < listeners.length; j++) listeners[j - 1] = listeners[j]!;
+      listeners.length--;
     };
   }
 

@@ -1,7 +1,7 @@
 import type { JsonValue } from '@saga/asl';
 import { runtimeError, StatesError } from '../errors.js';
 import { jsonRoundTrip } from '../evaluation/json.js';
-import { randomUuid } from '../random.js';
+import { HEX, randomUuid } from '../random.js';
 import type { TaskInvocation } from './types.js';
 
 export type JsonObject = { [key: string]: JsonValue };
@@ -58,11 +58,17 @@ export function bodyString(value: JsonValue): string {
  */
 export function newRequestId(): string {
   requestCounter = (requestCounter + 1) % 0x1000000000000;
-  return REQUEST_ID_PREFIX + requestCounter.toString(16).padStart(12, '0');
+  // The counter's 12 hex digits go after the prefix in one reused buffer, read out as one flat string.
+  let n = requestCounter;
+  for (let i = 35; i >= 24; i--) {
+    REQUEST_ID[i] = HEX[n % 16]!;
+    n = Math.floor(n / 16);
+  }
+  return REQUEST_ID.toString('latin1', 0, 36);
 }
 
-/** `xxxxxxxx-xxxx-4xxx-yxxx-`: the first 24 characters of a random UUID. */
-const REQUEST_ID_PREFIX = randomUuid(Math.random).slice(0, 24);
+/** `xxxxxxxx-xxxx-4xxx-yxxx-` (the first 24 characters of a random UUID), then the counter. */
+const REQUEST_ID = Buffer.from(randomUuid(Math.random), 'latin1');
 let requestCounter = 0;
 
 /** `SdkHttpMetadata` as the optimized integrations report it (header values also as one-element lists). */
