@@ -5,9 +5,11 @@
 export type Random = () => number;
 
 export function seededRandom(seed: number): Random {
-  let a = seed >>> 0;
+  // The state is kept as a signed 32-bit integer (`| 0`), which V8 stores unboxed; as an unsigned
+  // one (`>>> 0`) half the values need a heap number per draw. Same bits, same sequence.
+  let a = seed | 0;
   return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
+    a = (a + 0x6d2b79f5) | 0;
     let t = a;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
