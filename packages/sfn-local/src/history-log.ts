@@ -32,8 +32,9 @@ function renderFields(details: Record<string, unknown>): void {
  * its lazy text wrapper cost about 190 bytes; history was a fifth of the engine's peak memory.
  * Here an event is four cells of one array: a header (type, previous event id, how the details
  * are kept), the time since the first event (a small integer), and two cells for the details. The
- * common events (a state entered or exited, a Lambda function scheduled or succeeded) keep their
- * two fields in those cells; any other event keeps its details object in the first.
+ * common events (a state entered or exited, a Lambda function scheduled or succeeded, the
+ * execution started or succeeded) keep their two fields in those cells; any other event keeps its
+ * details object in the first.
  *
  * Ids are consecutive from `firstId`.
  */

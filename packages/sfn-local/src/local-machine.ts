@@ -60,8 +60,9 @@ export function localStateMachine(definition: StateMachineDefinition | string, o
   const stateMachineArn = `arn:aws:states:${region}:${account}:stateMachine:${name}`;
   const callbacks = options.callbacks ?? new CallbackRegistry();
   const names = seededRandom(options.seed ?? 1);
-  // Built once: a template literal per execution leaves a tree of string pieces behind every ARN.
-  const executionArnPrefix = flat(`arn:aws:states:${region}:${account}:execution:${name}:`);
+  // Built once and shared: a template literal per execution would leave a tree of string pieces
+  // behind every execution's ARN; prefix + name is one piece more.
+  const executionArnPrefix = `arn:aws:states:${region}:${account}:execution:${name}:`;
   const roleArn = `arn:aws:iam::${account}:role/LocalStateMachineRole`;
   let executions = 0;
   /** Events in the last finished execution's history: room made up front in the next one's log. */
@@ -162,11 +163,6 @@ class OutcomeWithHistory {
 
 function withHistory(outcome: ExecutionOutcome, execution: RunningExecution): ExecutionOutcome & { history: HistoryEvent[] } {
   return new OutcomeWithHistory(outcome, execution) as unknown as ExecutionOutcome & { history: HistoryEvent[] };
-}
-
-/** The string as one flat piece (a template literal is a tree of pieces until something flattens it). */
-function flat(s: string): string {
-  return [s].join('');
 }
 
 /** `start()` refused its input (what StartExecution answers with `InvalidExecutionInput`). */
