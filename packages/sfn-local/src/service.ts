@@ -80,6 +80,8 @@ export interface SfnServiceOptions {
 
 interface StateMachineEntry extends StateMachineSnapshot {
   seq: number;
+  /** Events in its last finished execution's history: room made up front in the next one's log. */
+  typicalEvents?: number;
 }
 
 interface ExecutionEntry extends ExecutionStart {
@@ -676,7 +678,7 @@ export class SfnService {
       ...(testCase !== undefined ? { testCase } : {}),
       startDate: this.now(),
       status: 'RUNNING',
-      history: new HistoryLog(),
+      history: new HistoryLog(1, sm.typicalEvents ?? 0),
     };
     x.resolver = this.executionResolver(x);
     x.seq = ++this.seq;
@@ -778,6 +780,8 @@ export class SfnService {
     if (this.closing) return;
     applyOutcome(x, outcome);
     x.handle = undefined;
+    const machine = this.machines.get(x.stateMachineArn);
+    if (machine) machine.typicalEvents = x.history.length;
     const token = x.checkpoint?.waitingForCallback?.taskToken;
     if (token !== undefined) this.tokenOwners.delete(token);
     x.checkpoint = undefined;
@@ -1085,7 +1089,7 @@ function splitTestCase(arn: string): { arn: string; testCase?: string } {
 }
 
 function snapshotOf(sm: StateMachineEntry): StateMachineSnapshot {
-  const { seq: _seq, ...snapshot } = sm;
+  const { seq: _seq, typicalEvents: _typicalEvents, ...snapshot } = sm;
   return snapshot;
 }
 
