@@ -845,7 +845,9 @@ export class SfnService {
           const x = this.executions.get(line.a);
           if (!x) break;
           x.history.truncate(line.e.id - 1);
-          x.history.appendEvent(line.e);
+          // A journal written by this service has no gaps (lines are appended in order, a crash
+          // loses a tail); an event that does not follow the ones before cannot be placed.
+          if (line.e.id === x.history.lastEventId + 1) x.history.appendEvent(line.e);
           break;
         }
         case 'rs': {

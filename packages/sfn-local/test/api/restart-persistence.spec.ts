@@ -12,7 +12,7 @@ import {
   UpdateStateMachineCommand,
   type SFNClient,
 } from '@aws-sdk/client-sfn';
-import { appendFileSync, readFileSync, statSync } from 'node:fs';
+import { appendFileSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { Journal } from '../../src/store/journal.js';
@@ -165,6 +165,23 @@ describe('restart persistence (data folder journal)', () => {
     await expect(c.client.send(new DescribeExecutionCommand({ executionArn: `${before.quick.replace(':stateMachine:', ':execution:')}:after-tear` }))).resolves.toMatchObject({
       name: 'after-tear',
     });
+  });
+
+  it('starts from a journal with an unreadable history line in the middle, keeping the events before it', async () => {
+    const before = await firstLife();
+    const file = path.join(data.dir, 'journal.jsonl');
+    const lines = readFileSync(file, 'utf8').split('\n');
+    const third = lines.findIndex((l) => l.includes('"t":"ev"') && l.includes('done-1') && l.includes('"id":3'));
+    expect(third).toBeGreaterThan(0);
+    lines[third] = '{"t":"ev","a": this line was damaged';
+    writeFileSync(file, lines.join('\n'));
+    const b = await boot();
+    const d = await b.client.send(new DescribeExecutionCommand({ executionArn: before.done }));
+    expect(d.status).toBe('SUCCEEDED');
+    // The events after the gap cannot be placed in order; the ones before it are all there.
+    expect(await history(b.client, before.done)).toEqual(before.doneHistory.slice(0, 2));
+    // The other executions are untouched.
+    expect(await history(b.client, before.paused)).toEqual(before.pausedHistory);
   });
 
   it('persists updates and deletions of state machines', async () => {
