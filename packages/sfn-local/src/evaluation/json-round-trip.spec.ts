@@ -27,6 +27,8 @@ const cases: Array<[string, unknown]> = [
   ['a top-level undefined', undefined],
   ['a top-level string', 'text'],
   ['Map and Set become {}', { m: new Map([[1, 2]]), s: new Set([1]) }],
+  ['symbol-keyed members are dropped', { [Symbol('k')]: 1, keep: 2, inner: { [Symbol.iterator]: 3, x: 1 } }],
+  ['getters are read, non-enumerable members dropped', Object.defineProperties({}, { g: { get: () => 7, enumerable: true }, hidden: { value: 1 } })],
   ['deep nesting beyond the fast path', JSON.parse('['.repeat(100) + '1' + ']'.repeat(100))],
 ];
 

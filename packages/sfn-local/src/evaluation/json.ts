@@ -96,6 +96,11 @@ export function jsonRoundTrip(value: unknown): JsonValue {
   return text === undefined ? null : (JSON.parse(text) as JsonValue);
 }
 
+/** Whether an object has own symbol keys (JSON drops them). */
+function hasSymbols(v: object): boolean {
+  return Object.getOwnPropertySymbols(v).length > 0;
+}
+
 function plainCopy(v: unknown, depth: number): JsonValue | typeof NOT_PLAIN {
   switch (typeof v) {
     case 'string':
@@ -119,13 +124,32 @@ function plainCopy(v: unknown, depth: number): JsonValue | typeof NOT_PLAIN {
       }
       const proto = Object.getPrototypeOf(v);
       if ((proto !== Object.prototype && proto !== null) || typeof (v as { toJSON?: unknown }).toJSON === 'function') return NOT_PLAIN;
-      const out: JsonObject = {};
-      for (const key in v) {
-        if (!hasOwn.call(v, key)) continue;
-        const c = plainCopy((v as Record<string, unknown>)[key], depth + 1);
-        if (c === NOT_PLAIN) return NOT_PLAIN;
-        setKey(out, key, c);
+      // A shallow clone first (it keeps the object's shape, and defines even a `__proto__` key as
+      // an own property), then only what JSON would change is redone: nested objects copied,
+      // -0 written as 0, symbol keys dropped. Storing key by key was the copy's main cost.
+      const out = { ...(v as JsonObject) };
+      for (const key in out) {
+        const value = out[key];
+        switch (typeof value) {
+          case 'string':
+          case 'boolean':
+            break;
+          case 'number':
+            if (!Number.isFinite(value)) return NOT_PLAIN;
+            if (value === 0) out[key] = 0;
+            break;
+          case 'object': {
+            if (value === null) break;
+            const c = plainCopy(value, depth + 1);
+            if (c === NOT_PLAIN) return NOT_PLAIN;
+            out[key] = c;
+            break;
+          }
+          default:
+            return NOT_PLAIN;
+        }
       }
+      if (hasSymbols(v)) for (const symbol of Object.getOwnPropertySymbols(out)) delete (out as Record<symbol, unknown>)[symbol];
       return out;
     }
     default:
