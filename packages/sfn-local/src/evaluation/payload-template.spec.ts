@@ -11,6 +11,17 @@ describe('evaluatePayloadTemplate', () => {
     expect(evaluatePayloadTemplate(t, input, scope())).toEqual({ id: 'o-1', fixed: 'x' });
   });
 
+  it('builds a new object each time, in template key order, with a __proto__ key as an own key', () => {
+    const t = JSON.parse('{"z.$": "$.name", "__proto__.$": "$.order", "a": 1}') as JsonValue;
+    const first = evaluatePayloadTemplate(t, input, scope()) as Record<string, unknown>;
+    const second = evaluatePayloadTemplate(t, input, scope()) as Record<string, unknown>;
+    expect(first).not.toBe(second);
+    expect(Object.keys(first)).toEqual(['z', '__proto__', 'a']);
+    expect(Object.getPrototypeOf(first)).toBe(Object.prototype);
+    expect(Object.getOwnPropertyDescriptor(first, '__proto__')?.value).toEqual({ id: 'o-1', lines: [{ sku: 'A', qty: 2 }] });
+    expect(JSON.stringify(second)).toBe('{"z":"Jane","__proto__":{"id":"o-1","lines":[{"sku":"A","qty":2}]},"a":1}');
+  });
+
   it("'$' alone passes the whole input", () => {
     expect(evaluatePayloadTemplate({ 'all.$': '$' }, input, scope())).toEqual({ all: input });
   });

@@ -51,9 +51,13 @@ function compile(node: JsonValue): Compiled | null {
     }
   }
   if (!dynamic) return null;
+  // Every value built from this template has the same keys in the same order: cloning an object
+  // that already has them and filling in the values skips a shape change per key.
+  const shape: JsonObject = {};
+  for (const f of fields) setKey(shape, f.name, null);
   return (input, scope) => {
-    const out: JsonObject = {};
-    for (const f of fields) setKey(out, f.name, f.fn === null ? f.value : f.fn(input, scope));
+    const out = { ...shape };
+    for (const f of fields) out[f.name] = f.fn === null ? f.value : f.fn(input, scope);
     return out;
   };
 }
