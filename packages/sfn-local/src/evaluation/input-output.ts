@@ -1,6 +1,6 @@
 import type { JsonValue } from '@saga/asl';
 import { runtimeError, StatesError } from '../errors.js';
-import { hasKey, isJsonObject, jsonTypeOf, preview } from './json.js';
+import { hasKey, isJsonObject, jsonTypeOf, preview, setKey } from './json.js';
 import { formatPath, type ParsedPath } from './path-parser.js';
 import { parsePathOrThrow, queryPath } from './path-query.js';
 import type { EvaluationScope } from './scope.js';
@@ -56,7 +56,10 @@ function setAt(path: ParsedPath, k: number, node: JsonValue | undefined, result:
     if (node === undefined) node = {};
     if (!isJsonObject(node)) throw matchFailure(path, k, node, rawInput);
     const child = hasKey(node, seg.name) ? node[seg.name] : undefined;
-    return { ...node, [seg.name]: setAt(path, k + 1, child, result, rawInput) };
+    // A clone then one store: a computed key in the literal itself goes through a slower path.
+    const out = { ...node };
+    setKey(out, seg.name, setAt(path, k + 1, child, result, rawInput));
+    return out;
   }
   if (seg.kind === 'index' && Array.isArray(node)) {
     const idx = seg.index < 0 ? node.length + seg.index : seg.index;
