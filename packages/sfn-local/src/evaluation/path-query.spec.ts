@@ -226,6 +226,13 @@ describe('parsePath', () => {
     expect(parsePath('$myVar.x')).toMatchObject({ root: 'variable', variable: 'myVar' });
   });
 
+  it('reads variable names by Unicode identifier rules, ASCII or not', () => {
+    expect(parsePath('$_v2.x')).toMatchObject({ root: 'variable', variable: '_v2' });
+    expect(parsePath('$café.x')).toMatchObject({ root: 'variable', variable: 'café' });
+    expect(parsePath('$Ωmega')).toMatchObject({ root: 'variable', variable: 'Ωmega' });
+    expect(() => parsePath('$2x')).toThrow("unexpected character '2'");
+  });
+
   it('caches parsed paths by text', () => {
     expect(parsePath('$.cached.path')).toBe(parsePath('$.cached.path'));
   });
