@@ -1,5 +1,5 @@
 import type { JsonValue } from '@saga/asl';
-import type { HistoryEvent, HistoryEventDetailsByType, HistoryEventType } from './history.js';
+import type { HistoryEvent, HistoryEventDetailsByType, HistoryEventType, Included } from './history.js';
 
 /**
  * The JSON text of a history field, rendered only when someone reads it: most histories are never
@@ -211,7 +211,6 @@ function expand(shape: Shape, first: string | undefined, data: JsonValue | undef
 
 /** Details as {@link expand} makes them from two cells: `[first, data]`, or undefined if they hold more. */
 function compactFields(shape: Shape, d: Fields): [first: string | undefined, data: JsonValue | undefined] | undefined {
-  const untruncated = (x: unknown) => typeof x === 'object' && x !== null && Object.keys(x).length === 1 && (x as Included).truncated === false;
   switch (shape) {
     case 'nameAndInput':
       return d.input instanceof LazyJson && d.inputDetails === undefined ? [d.name as string, d.input.value] : undefined;
@@ -230,8 +229,9 @@ function compactFields(shape: Shape, d: Fields): [first: string | undefined, dat
   }
 }
 
-interface Included {
-  truncated?: boolean;
+/** Exactly `{ truncated: false }`, the input/output details the compact form renders. */
+function untruncated(x: unknown): boolean {
+  return typeof x === 'object' && x !== null && Object.keys(x).length === 1 && (x as Included).truncated === false;
 }
 
 /** Each event type's details member (undefined: the type carries none) and, if any, its compact shape. */

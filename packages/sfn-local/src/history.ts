@@ -3,7 +3,8 @@
  * `previousEventId`, `timestamp` and the one `<x>EventDetails` member that type carries.
  */
 
-interface Included {
+/** Whether a text field was cut to fit (`truncated`) or left out on request (`included`). */
+export interface Included {
   truncated?: boolean;
   included?: boolean;
 }

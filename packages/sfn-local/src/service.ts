@@ -555,7 +555,6 @@ export class SfnService {
 
   /** The raw history of an execution (timestamps in epoch ms, with `retryDelayMs`). */
   history(executionArn: string): readonly HistoryEvent[] {
-    // The engine renders history text on read: do it before events leave the service.
     return this.execution(executionArn).history.toArray();
   }
 

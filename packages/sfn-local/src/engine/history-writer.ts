@@ -78,8 +78,7 @@ export class HistoryWriter {
 
   private addFields(thread: EventThread, type: CompactEventType, first: string | undefined, data: JsonValue, retryDelayMs?: number): void {
     if (this.closed) return;
-    // The one compact type that ends a history (a comparison, not a set lookup, on this hot path).
-    if (type === 'ExecutionSucceeded') this.closed = true;
+    if (TERMINAL.has(type)) this.closed = true;
     this.appended(thread, this.log.appendFields(type, thread.last, this.clock.now(), first, data, retryDelayMs));
   }
 
