@@ -1,7 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import type { JsonPathTaskState, ParallelState } from '../src/index.js';
+import type { Branch, ChoiceState } from '../src/index.js';
 import { DslError, saga, validate } from '../src/index.js';
-import { buildFulfilmentSaga, fulfilmentSagaProps, taxonomy } from '../examples/fulfilment-saga.js';
+import { buildFulfilmentSaga, fulfilmentSagaProps, taxonomy, type TestError } from '../examples/fulfilment-saga.js';
 import { independentlyValidate } from './support/independent-validator.js';
 import { walk } from './support/walk.js';
 
@@ -253,5 +254,128 @@ describe('saga() rejects misuse', () => {
   test('a step name that collides with a generated state', () => {
     const props = fulfilmentSagaProps();
     expect(() => saga({ ...props, analysis: { ...props.analysis, name: 'WaitForHumanReview' } })).toThrow(/DuplicateStateName/);
+  });
+});
+
+describe('saga() with subflow steps (a branch of states placed as one Parallel)', () => {
+  const fn = (name: string) => `arn:aws:lambda:eu-west-1:123456789012:function:${name}`;
+  const invoke = (name: string) =>
+    ({ Type: 'Task', Resource: 'arn:aws:states:::lambda:invoke', Parameters: { FunctionName: fn(name), 'Payload.$': '$' }, TimeoutSeconds: 10 }) as const;
+  const chargeBranch: Branch<TestError> = {
+    StartAt: 'AuthorisePayment',
+    States: {
+      AuthorisePayment: { ...invoke('charge-payment'), ResultPath: '$.payment', Next: 'CheckAuthorisation' },
+      CheckAuthorisation: {
+        Type: 'Choice',
+        Choices: [{ Variable: '$.payment.status', StringEquals: 'declined', Next: 'PaymentDeclined' }],
+        Default: 'CapturePayment',
+      },
+      PaymentDeclined: { Type: 'Fail', Error: 'PaymentDeclined', CausePath: '$.payment.declineReason' },
+      CapturePayment: { ...invoke('charge-payment'), OutputPath: '$.Payload', End: true },
+    },
+  };
+  const refundBranch: Branch<TestError> = {
+    StartAt: 'LoadRefundRecord',
+    States: {
+      LoadRefundRecord: { ...invoke('load-record'), ResultPath: '$.record', Next: 'UndoPayment' },
+      UndoPayment: { ...invoke('refund-payment'), Catch: [{ ErrorEquals: ['States.ALL'], Next: 'RefundRecordSkipped' }], End: true },
+      RefundRecordSkipped: { Type: 'Succeed' },
+    },
+  };
+  function props(compensation: 'sequential' | 'parallel') {
+    const base = fulfilmentSagaProps(compensation);
+    const [, ...rest] = base.steps;
+    return {
+      ...base,
+      steps: [
+        { name: 'ChargePayment', branch: chargeBranch, compensation: { name: 'RefundPayment', branch: refundBranch } },
+        ...rest,
+      ] as typeof base.steps,
+    };
+  }
+
+  describe('sequential compensations', () => {
+    const { definition, plan } = saga(props('sequential'));
+    const charge = definition.States['ChargePayment'] as ParallelState;
+
+    test('is valid for both validators', () => {
+      expect(validate(definition).result).toBe('OK');
+      expect(independentlyValidate(definition)).toEqual({ isValid: true, errors: '' });
+    });
+
+    test("the step is a one-branch Parallel with the branch's output under Payload and a Task step's Catch", () => {
+      const taskStep = definition.States['ReserveStock'] as JsonPathTaskState;
+      expect(charge).toMatchObject({
+        Type: 'Parallel',
+        Branches: [chargeBranch],
+        ResultSelector: { 'Payload.$': '$[0]' },
+        ResultPath: '$.ChargePayment',
+        Next: 'ReserveStock',
+      });
+      expect(charge.Catch?.map((c) => c.ErrorEquals)).toEqual([compensateErrors, ['States.ALL']]);
+      expect(charge.Catch?.[1]).toEqual({ ...taskStep.Catch![1], Assign: { failedStep: 'ChargePayment' } });
+      expect(charge).not.toHaveProperty('TimeoutSeconds');
+    });
+
+    test('a known error raised inside the branch reaches the Catch under its own name', () => {
+      const { path, end, variables } = walk(definition, { failures: { CapturePayment: { error: 'PaymentDeclined' } } });
+      // (The test walker enters every state of a branch in turn; the interpreter's own tests cover the routing inside.)
+      expect(path[0]).toBe('ChargePayment');
+      expect(path).not.toContain('AnalyzeError');
+      expect(path.slice(path.indexOf('CapturePayment') + 1)).toEqual(['NotifyFailure', 'OrderFulfillmentFailed']);
+      expect(end).toMatchObject({ type: 'Fail', error: 'OrderFulfillmentFailed' });
+      expect(variables['failedStep']).toBe('ChargePayment');
+    });
+
+    test('a subflow compensation runs as a Parallel named after it, once its step has committed', () => {
+      expect(definition.States['RefundPayment']).toMatchObject({ Type: 'Parallel', Branches: [refundBranch], ResultPath: null });
+      const { path } = walk(definition, { failures: { ReserveStock: { error: 'OutOfStock' } } });
+      expect(path.slice(path.indexOf('ReserveStock'))).toEqual([
+        'ReserveStock', 'RefundPayment', 'LoadRefundRecord', 'UndoPayment', 'RefundRecordSkipped', 'NotifyFailure', 'OrderFulfillmentFailed',
+      ]);
+    });
+
+    test("a reviewer's retry re-enters the Parallel (the whole branch), and compensate includes the subflow step", () => {
+      const reviewChoice = definition.States['ChooseAfterReview'] as ChoiceState;
+      expect(reviewChoice.Choices.map((c) => c.Next)).toContain('ChargePayment');
+      expect(reviewChoice.Choices.map((c) => c.Next)).toContain('RefundPayment');
+      const { path } = walk(definition, {
+        failures: { AuthorisePayment: { error: 'Boom', times: 1 } },
+        reviews: [{ outcome: 'retry' }],
+      });
+      expect(path.filter((s) => s === 'ChargePayment')).toHaveLength(2);
+      expect(path.at(-1)).toBe('OrderFulfilled');
+      expect(plan.steps[0]).toEqual({ name: 'ChargePayment', onKnownFailure: [], onReviewCompensate: ['RefundPayment'] });
+    });
+  });
+
+  describe('parallel compensations', () => {
+    const { definition } = saga(props('parallel'));
+
+    test('each placement of a subflow compensation gets its own state names, references following', () => {
+      expect(validate(definition).result).toBe('OK');
+      expect(independentlyValidate(definition)).toEqual({ isValid: true, errors: '' });
+      const through = definition.States['CompensateThroughReserveStock'] as ParallelState;
+      expect(through.Branches[1]).toEqual({
+        StartAt: 'LoadRefundRecordThroughReserveStock',
+        States: {
+          LoadRefundRecordThroughReserveStock: { ...refundBranch.States['LoadRefundRecord'], Next: 'UndoPaymentThroughReserveStock' },
+          UndoPaymentThroughReserveStock: {
+            ...refundBranch.States['UndoPayment'],
+            Catch: [{ ErrorEquals: ['States.ALL'], Next: 'RefundRecordSkippedThroughReserveStock' }],
+          },
+          RefundRecordSkippedThroughReserveStock: { Type: 'Succeed' },
+        },
+      });
+      const first = definition.States['CompensateThroughChargePayment'] as ParallelState;
+      expect(first.Branches.map((b) => b.StartAt)).toEqual(['LoadRefundRecordThroughChargePayment']);
+    });
+  });
+
+  test('a state inside the branch named like another state is refused', () => {
+    const base = props('sequential');
+    const clash: Branch<TestError> = { StartAt: 'ReserveStock', States: { ReserveStock: { ...invoke('charge-payment'), End: true } } };
+    const steps = [{ ...base.steps[0], branch: clash }, ...base.steps.slice(1)] as unknown as typeof base.steps;
+    expect(() => saga({ ...base, steps })).toThrow(/DUPLICATE_STATE_NAME|ReserveStock/);
   });
 });

@@ -1,5 +1,5 @@
 import type { Path, ReferencePath } from '../definition/paths.js';
-import type { NestedChoiceRule, PayloadTemplate, Retrier } from '../definition/states.js';
+import type { Branch, NestedChoiceRule, PayloadTemplate, Retrier } from '../definition/states.js';
 import type { JsonPathInvocation } from '../builder/integrations/invocation.js';
 
 /** What the saga does when an error reaches a step's Catch (directly, or after its retries). */
@@ -28,11 +28,49 @@ export interface SagaTask<E extends string> {
   /** Where the result goes in the saga's data. @default `$.<name>` for steps, `null` for compensations */
   resultPath?: ReferencePath | null;
   comment?: string;
+  branch?: never;
 }
 
+/**
+ * A step or compensation made of several states (a branch built with `branch()`): say, a Lambda call
+ * with DynamoDB reads and writes around it. The saga places it as a one-branch Parallel state named
+ * after the step, with the step's Retry and Catch, so compensation, review retries and the plan treat
+ * it exactly like a Task. An error inside the branch reaches the Catch under its own name and cause.
+ * Names inside the branch must be unique in the whole machine; where a compensation is placed more than
+ * once (parallel compensations), each copy's names get the suffix `Through<Step>`.
+ */
+export interface SagaSubflow<E extends string> {
+  /** The Parallel state's name, e.g. `ChargePayment`. */
+  name: string;
+  /** The states; each Task inside has its own TimeoutSeconds (a Parallel state has none). */
+  branch: Branch<E>;
+  /** Retrying a Parallel re-runs the whole branch: prefer Retry on the Tasks inside. */
+  retry?: readonly Retrier<E>[];
+  /**
+   * Applied to the Parallel's result (an array holding the branch's output).
+   * @default `{ 'Payload.$': '$[0]' }`: the branch's output under `Payload`, where a Lambda step's
+   *   `LAMBDA_PAYLOAD_ONLY` leaves a function's output, so the two kinds of step read alike
+   */
+  resultSelector?: PayloadTemplate;
+  /** Where the result goes in the saga's data. @default `$.<name>` for steps, `null` for compensations */
+  resultPath?: ReferencePath | null;
+  comment?: string;
+  invoke?: never;
+}
+
+/** What a step or compensation runs: one Task, or a branch of states. */
+export type SagaAction<E extends string> = SagaTask<E> | SagaSubflow<E>;
+
 /** One forward step and the compensation that undoes it once it has committed. */
-export interface SagaStep<E extends string> extends SagaTask<E> {
-  compensation?: SagaTask<E>;
+export type SagaStep<E extends string> = SagaAction<E> & {
+  compensation?: SagaAction<E>;
+};
+
+/** The ResultSelector of a subflow step by default: the branch's output under `Payload`. */
+export const SUBFLOW_PAYLOAD_ONLY = { 'Payload.$': '$[0]' } as const satisfies PayloadTemplate;
+
+export function isSubflow<E extends string>(action: SagaAction<E>): action is SagaSubflow<E> {
+  return action.branch !== undefined;
 }
 
 export interface SagaReview {

@@ -4,6 +4,7 @@ import type {
   JsonPathCatcher,
   JsonPathChoiceRule,
   JsonPathTaskState,
+  ParallelState,
   State,
   StateMachineDefinition,
 } from '../definition/states.js';
@@ -11,8 +12,9 @@ import type { StateMachine } from '../builder/machine.js';
 import { fromDefinition } from '../builder/machine.js';
 import { DslError } from '../builder/dsl-error.js';
 import { sqsSendMessage } from '../builder/integrations/sqs.js';
-import type { SagaProps, SagaStep, SagaTask } from './saga-props.js';
-import { ERROR_INFO_PATH, FAILED_STEP_VARIABLE } from './saga-props.js';
+import type { SagaAction, SagaProps, SagaStep, SagaSubflow, SagaTask } from './saga-props.js';
+import { ERROR_INFO_PATH, FAILED_STEP_VARIABLE, isSubflow, SUBFLOW_PAYLOAD_ONLY } from './saga-props.js';
+import { renameStates } from './rename-states.js';
 
 /** What the generated machine does on each failure, for tests, docs and fault exploration. */
 export interface SagaPlan {
@@ -60,6 +62,14 @@ export const REVIEW_OUTCOMES = ['retry', 'compensate', 'fail'] as const;
 export function saga<E extends string>(props: SagaProps<E>): Saga<E> {
   const g = new SagaGraph(props);
   return g.build();
+}
+
+/** Where a generated Task or Parallel goes, and where its result and errors go. */
+interface Placement {
+  next?: string;
+  end?: true;
+  resultPath: string | null;
+  catchers: JsonPathCatcher[];
 }
 
 class SagaGraph<E extends string> {
@@ -143,7 +153,7 @@ class SagaGraph<E extends string> {
       );
     }
     catchers.push(this.catcher(['States.ALL'], this.n.analysis, step.name));
-    this.add(step.name, this.taskState(step, { next, resultPath: step.resultPath ?? `$.${step.name}`, catchers }));
+    this.add(step.name, this.actionState(step, { next, resultPath: step.resultPath ?? `$.${step.name}`, catchers }));
   }
 
   // ------------------------------------------------------------ compensations
@@ -167,7 +177,7 @@ class SagaGraph<E extends string> {
       this.compensationStates.add(compensation.name);
       this.add(
         compensation.name,
-        this.taskState(compensation, {
+        this.actionState(compensation, {
           next,
           resultPath: compensation.resultPath ?? null,
           catchers: [this.catcher(['States.ALL'], this.n.analysis, compensation.name)],
@@ -188,7 +198,10 @@ class SagaGraph<E extends string> {
         .reverse()
         .map((i): Branch => {
           const compensation = this.steps[i]!.compensation!;
-          const inner = `${compensation.name}Through${this.steps[j]!.name}`;
+          const through = (name: string) => `${name}Through${this.steps[j]!.name}`;
+          // A subflow's own states form the branch (renamed: this compensation is placed once per Parallel).
+          if (isSubflow(compensation)) return renameStates(compensation.branch, through);
+          const inner = through(compensation.name);
           return {
             StartAt: inner,
             States: { [inner]: this.taskState(compensation, { end: true, resultPath: compensation.resultPath ?? null, catchers: [] }) },
@@ -328,9 +341,27 @@ class SagaGraph<E extends string> {
     };
   }
 
+  /** A step's or compensation's state: its Task, or the one-branch Parallel of a subflow. */
+  private actionState(a: SagaAction<E>, o: Placement): State {
+    return isSubflow(a) ? this.subflowState(a, o) : this.taskState(a, o);
+  }
+
+  private subflowState(f: SagaSubflow<E>, o: Placement): ParallelState {
+    return {
+      Type: 'Parallel',
+      ...(f.comment ? { Comment: f.comment } : {}),
+      Branches: [f.branch],
+      ResultSelector: f.resultSelector ?? SUBFLOW_PAYLOAD_ONLY,
+      ResultPath: o.resultPath as ParallelState['ResultPath'],
+      ...(f.retry && f.retry.length > 0 ? { Retry: f.retry as ParallelState['Retry'] } : {}),
+      ...(o.catchers.length > 0 ? { Catch: o.catchers } : {}),
+      ...(o.end ? { End: true } : { Next: o.next! }),
+    } as ParallelState;
+  }
+
   private taskState(
     t: SagaTask<E>,
-    o: { next?: string; end?: true; resultPath: string | null; catchers: JsonPathCatcher[] },
+    o: Placement,
   ): JsonPathTaskState {
     return {
       Type: 'Task',
