@@ -114,6 +114,21 @@ describe('error names are typed by the declared taxonomy', () => {
     expectTypeOf(t).toEqualTypeOf<TaskState<'Refund' | 'Done', 'PaymentDeclined' | 'CarrierRateLimited'>>();
   });
 
+  test("the DynamoDB integrations' errors compile, a misspelt one does not", () => {
+    saga.task({
+      Resource: 'arn:aws:states:::dynamodb:updateItem',
+      Retry: [{ ErrorEquals: ['DynamoDB.ProvisionedThroughputExceededException', 'DynamoDB.InternalServerErrorException'] }],
+      Catch: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], Next: 'Refund' }],
+      Next: 'Done',
+    });
+    saga.task({
+      Resource: 'arn:aws:states:::dynamodb:updateItem',
+      // @ts-expect-error the optimized integration's prefix is `DynamoDB.` (the SDK integration's is `DynamoDb.`)
+      Catch: [{ ErrorEquals: ['DynamoDb.ConditionalCheckFailedException'], Next: 'Refund' }],
+      Next: 'Done',
+    });
+  });
+
   test('an undeclared error name does not compile', () => {
     // @ts-expect-error 'PaymentDecline' (typo) is not in the taxonomy
     saga.task({ Resource: fn, End: true, Catch: [{ ErrorEquals: ['PaymentDecline'], Next: 'X' }] });

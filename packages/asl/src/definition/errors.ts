@@ -49,7 +49,32 @@ export const LambdaRuntimeErrors = {
 export type LambdaRuntimeErrorName = (typeof LambdaRuntimeErrors)[keyof typeof LambdaRuntimeErrors];
 
 /**
- * The error names a Retrier or Catcher may list: the `States.*` built-ins, Lambda's service and
- * runtime errors, and the taxonomy `E` the user declares. Untyped (hand-written) definitions use `string`.
+ * Errors of the optimized DynamoDB integrations (`arn:aws:states:::dynamodb:getItem` and the rest):
+ * the DynamoDB API's error name with the `DynamoDB.` prefix and an `Exception` suffix, and the SDK's
+ * own failures (no response: `SdkClientException`; an unnamed service error: `AmazonDynamoDBException`).
  */
-export type ErrorName<E extends string = string> = StatesErrorName | LambdaServiceErrorName | LambdaRuntimeErrorName | E;
+export const DynamoDbServiceErrors = {
+  ConditionalCheckFailedException: 'DynamoDB.ConditionalCheckFailedException',
+  ProvisionedThroughputExceededException: 'DynamoDB.ProvisionedThroughputExceededException',
+  RequestLimitExceeded: 'DynamoDB.RequestLimitExceededException',
+  ThrottlingException: 'DynamoDB.ThrottlingException',
+  InternalServerError: 'DynamoDB.InternalServerErrorException',
+  TransactionConflictException: 'DynamoDB.TransactionConflictException',
+  ItemCollectionSizeLimitExceededException: 'DynamoDB.ItemCollectionSizeLimitExceededException',
+  ResourceNotFoundException: 'DynamoDB.ResourceNotFoundException',
+  AmazonDynamoDBException: 'DynamoDB.AmazonDynamoDBException',
+  SdkClientException: 'DynamoDB.SdkClientException',
+} as const;
+
+export type DynamoDbServiceErrorName = (typeof DynamoDbServiceErrors)[keyof typeof DynamoDbServiceErrors];
+
+/**
+ * The error names a Retrier or Catcher may list: the `States.*` built-ins, Lambda's service and
+ * runtime errors, the DynamoDB integrations' errors, and the taxonomy `E` the user declares. Untyped (hand-written) definitions use `string`.
+ */
+export type ErrorName<E extends string = string> =
+  | StatesErrorName
+  | LambdaServiceErrorName
+  | LambdaRuntimeErrorName
+  | DynamoDbServiceErrorName
+  | E;
