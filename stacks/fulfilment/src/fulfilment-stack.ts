@@ -177,8 +177,9 @@ export class FulfilmentStack extends TerraformStack {
     const functionArns = Object.fromEntries(FUNCTION_NAMES.map((n) => [n, this.functions[n].fn.arn])) as Record<FunctionName, string>;
     const reviewQueueUrl = this.reviewQueue.url;
     const notificationTopicArn = this.notifications.arn;
+    const ordersTable = this.tables.orders.name;
     this.workflow = fulfilmentWorkflow(
-      { functionArns, reviewQueueUrl, notificationTopicArn },
+      { functionArns, reviewQueueUrl, notificationTopicArn, ordersTable },
       {
         taskTimeoutSeconds: Object.fromEntries(
           FUNCTION_NAMES.map((n) => [n, config.functions[n].timeoutSeconds + TASK_TIMEOUT_MARGIN_SECONDS]),
@@ -192,6 +193,7 @@ export class FulfilmentStack extends TerraformStack {
       functionArns: Object.values(functionArns),
       queues: new Map([[reviewQueueUrl, this.reviewQueue.arn]]),
       topicArns: [notificationTopicArn],
+      tables: new Map([[ordersTable, this.tables.orders.arn]]),
       includeExecutionData: config.stateMachine.includeExecutionData,
       logRetentionDays: config.logRetentionDays,
       region: config.region,

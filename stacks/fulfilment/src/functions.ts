@@ -65,26 +65,20 @@ export function functionNeeds(name: FunctionName, r: FunctionResources): Functio
   };
 
   switch (name) {
+    // The payment functions talk to Stripe only: the state machine reads and writes the order's
+    // payment record itself (payment-flows.ts), so they get no table and no DynamoDB permission.
     case 'charge-payment':
       return {
-        description: 'ChargePayment: authorise and capture the Stripe PaymentIntent; record it on the order.',
-        environment: { ...table('orders'), ...table('idempotency'), ...stripeSecret },
-        statements: [
-          stripeKey,
-          statement('OrderRecords', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [r.tables.orders.arn]),
-          idempotency,
-        ],
+        description: 'ChargePayment: authorise, then capture, the Stripe PaymentIntent (the state machine records it in between).',
+        environment: { ...stripeSecret },
+        statements: [stripeKey],
         layers: [r.secretsExtension.layerArn],
       };
     case 'refund-payment':
       return {
         description: 'RefundPayment: cancel or refund the order\'s PaymentIntent (compensation of ChargePayment).',
-        environment: { ...table('orders'), ...table('idempotency'), ...stripeSecret },
-        statements: [
-          stripeKey,
-          statement('OrderRecords', ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], [r.tables.orders.arn]),
-          idempotency,
-        ],
+        environment: { ...stripeSecret },
+        statements: [stripeKey],
         layers: [r.secretsExtension.layerArn],
       };
     case 'reserve-stock':

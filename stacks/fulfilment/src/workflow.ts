@@ -12,6 +12,7 @@ import {
 } from '@saga/asl';
 import { SagaErrors, SagaSteps, type SagaErrorName } from '@saga/contracts';
 import type { FunctionName } from './config.js';
+import { chargePaymentFlow, refundPaymentFlow } from './payment-flows.js';
 
 /**
  * The order-fulfilment workflow, generated once by `saga()` from `@saga/asl`. The stack embeds
@@ -20,6 +21,8 @@ import type { FunctionName } from './config.js';
  *
  * ```
  * ChargePayment → ReserveStock → BookShipment → EmitReceipt → NotifySuccess (SNS) → Fulfilled
+ *   (ChargePayment and RefundPayment are subflows around their Lambda: the state machine reads and
+ *    writes the order's payment record itself; see payment-flows.ts)
  *   known failure (taxonomy `compensate`) at step k → compensations of steps < k, in parallel
  *     (CompensateThroughChargePayment | CompensateThroughReserveStock) → NotifyFailure (SNS) → OrderFulfillmentFailed
  *   any other error → AnalyzeError → WaitForHumanReview (SQS, task token) → ChooseAfterReview:
@@ -31,7 +34,7 @@ import type { FunctionName } from './config.js';
  * ```
  * {
  *   order: Order,                                     // the execution input: StartExecution({ input: { order } })
- *   ChargePayment?: { Payload: ChargePaymentOutput }, // LAMBDA_PAYLOAD_ONLY keeps only the function's output
+ *   ChargePayment?: { Payload: ChargePaymentOutput }, // the subflow's output (SUBFLOW_PAYLOAD_ONLY), shaped like a Lambda step's
  *   ReserveStock?:  { Payload: ReserveStockOutput },
  *   BookShipment?:  { Payload: BookShipmentOutput },
  *   EmitReceipt?:   { Payload: EmitReceiptOutput },
@@ -48,10 +51,12 @@ import type { FunctionName } from './config.js';
  *
  * | state | Payload |
  * | --- | --- |
- * | ChargePayment, ReserveStock | `{ order }` |
+ * | AuthorisePayment, CapturePayment (in ChargePayment) | `{ action: 'authorise', order, record, previous }`, `{ action: 'capture', order, authorisation }` (payment-flows.ts) |
+ * | ReserveStock | `{ order }` |
  * | BookShipment | `{ order, reservation }` |
  * | EmitReceipt | `{ order, payment, reservation, shipment }` |
- * | RefundPayment, ReleaseStock | `{ order }`: a compensation also runs after its own step failed (review → compensate), when that step's result does not exist; a missing JSONPath is `States.Runtime`, which no Catch sees. The handlers find the payment / reservation by order id. |
+ * | RefundPaymentIntent (in RefundPayment) | `{ order, record }`: the order's payment record as the subflow read it |
+ * | ReleaseStock | `{ order }`: a compensation also runs after its own step failed (review → compensate), when that step's result does not exist; a missing JSONPath is `States.Runtime`, which no Catch sees. The handler finds the reservation by order id. |
  * | AnalyzeError | `{ errorInfo, context: { orderId, failedStep, executionArn } }` (no customer data) |
  */
 
@@ -86,6 +91,8 @@ export interface WorkflowTargets {
   readonly functionArns: Readonly<Record<FunctionName, string>>;
   readonly reviewQueueUrl: string;
   readonly notificationTopicArn: string;
+  /** The orders table, whose order record holds the payment (read and written by the payment subflows). */
+  readonly ordersTable: string;
 }
 
 export interface WorkflowSettings {
@@ -171,8 +178,8 @@ export const NOTIFICATION_TIMEOUT_SECONDS = 10;
 
 const order = { 'order.$': '$.order' } as const;
 
+/** The payloads of the Lambda Tasks the saga places itself (the payment subflows build their own). */
 const PAYLOADS = {
-  [SagaSteps.ChargePayment]: { ...order },
   [SagaSteps.ReserveStock]: { ...order },
   [SagaSteps.BookShipment]: { ...order, 'reservation.$': '$.ReserveStock.Payload' },
   [SagaSteps.EmitReceipt]: {
@@ -181,13 +188,14 @@ const PAYLOADS = {
     'reservation.$': '$.ReserveStock.Payload',
     'shipment.$': '$.BookShipment.Payload',
   },
-  [SagaSteps.RefundPayment]: { ...order },
   [SagaSteps.ReleaseStock]: { ...order },
   [SagaSteps.AnalyzeError]: {
     'errorInfo.$': '$.errorInfo',
     context: { 'orderId.$': '$.order.orderId', 'failedStep.$': '$failedStep', 'executionArn.$': '$$.Execution.Id' },
   },
-} as const satisfies Record<keyof typeof STEP_FUNCTIONS, PayloadTemplate>;
+} as const satisfies Record<Exclude<keyof typeof STEP_FUNCTIONS, PaymentStep>, PayloadTemplate>;
+
+type PaymentStep = typeof SagaSteps.ChargePayment | typeof SagaSteps.RefundPayment;
 
 /**
  * `States.Format('Order {} <outcome>', $.order.orderId)`, written out: `States.Format()` of
@@ -202,7 +210,7 @@ function subject(outcome: 'fulfilled' | 'failed'): IntrinsicFunctionCall {
 
 /** Builds the workflow. Pass cdktf tokens as targets: they become `${aws_….arn}` references in the JSON. */
 export function fulfilmentWorkflow(targets: WorkflowTargets, settings: WorkflowSettings): Saga<E> {
-  const task = (name: keyof typeof STEP_FUNCTIONS): SagaTask<E> => {
+  const task = (name: keyof typeof PAYLOADS): SagaTask<E> => {
     const fn = STEP_FUNCTIONS[name];
     return {
       name,
@@ -212,7 +220,16 @@ export function fulfilmentWorkflow(targets: WorkflowTargets, settings: WorkflowS
       timeoutSeconds: settings.taskTimeoutSeconds[fn],
     };
   };
-  const step = (name: keyof typeof STEP_FUNCTIONS, compensation?: keyof typeof STEP_FUNCTIONS): SagaStep<E> => ({
+  const payments = {
+    ordersTable: targets.ordersTable,
+    chargeFunctionArn: targets.functionArns['charge-payment'],
+    refundFunctionArn: targets.functionArns['refund-payment'],
+    chargeTimeoutSeconds: settings.taskTimeoutSeconds['charge-payment'],
+    refundTimeoutSeconds: settings.taskTimeoutSeconds['refund-payment'],
+    chargeRetry: RETRY_POLICIES[SagaSteps.ChargePayment],
+    refundRetry: RETRY_POLICIES[SagaSteps.RefundPayment],
+  };
+  const step = (name: keyof typeof PAYLOADS, compensation?: keyof typeof PAYLOADS): SagaStep<E> => ({
     ...task(name),
     ...(compensation ? { compensation: task(compensation) } : {}),
   });
@@ -221,7 +238,7 @@ export function fulfilmentWorkflow(targets: WorkflowTargets, settings: WorkflowS
     comment: 'Order fulfilment: charge, reserve, ship, receipt; compensations on known failures, human review on unknown ones',
     errors: SagaErrors,
     steps: [
-      step(SagaSteps.ChargePayment, SagaSteps.RefundPayment),
+      { ...chargePaymentFlow(payments), compensation: refundPaymentFlow(payments) },
       step(SagaSteps.ReserveStock, SagaSteps.ReleaseStock),
       step(SagaSteps.BookShipment),
       step(SagaSteps.EmitReceipt),

@@ -3,6 +3,7 @@ import { validate } from '@saga/asl';
 import { SagaErrors, SagaSteps, type SagaErrorName } from '@saga/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FulfilmentStack } from '../src/fulfilment-stack.js';
+import { ChargePaymentStates, DYNAMODB_RETRY, RefundPaymentStates } from '../src/payment-flows.js';
 import { LAMBDA_SERVICE_RETRY, STEP_FUNCTIONS, WorkflowStates } from '../src/workflow.js';
 import { configWithBundles, makeFixtureBundles, synthStack, type TerraformJson } from './support/fixtures.js';
 import { walk } from './support/walk.js';
@@ -47,8 +48,26 @@ function tasks(def: Definition): [string, State][] {
   return out;
 }
 
-/** The compensation a (branch) state runs: `RefundPaymentThroughReserveStock` → RefundPayment. */
-const compensationOf = (state: string) => COMPENSATIONS.find((c) => state === c || state.startsWith(`${c}Through`));
+/** A state's name without the `Through<Step>` of its placement in a parallel compensation. */
+const placed = (state: string) => state.replace(/Through(ChargePayment|ReserveStock|BookShipment|EmitReceipt)$/, '');
+
+/** The step or compensation a state belongs to: itself, or the subflow whose branch holds it. */
+function stepOf(state: string): string {
+  const name = placed(state);
+  if ((Object.values(ChargePaymentStates) as string[]).includes(name)) return SagaSteps.ChargePayment;
+  if ((Object.values(RefundPaymentStates) as string[]).includes(name)) return SagaSteps.RefundPayment;
+  return name;
+}
+
+/** The compensation a (branch) state runs: `RefundPaymentIntentThroughReserveStock` → RefundPayment. */
+const compensationOf = (state: string) => COMPENSATIONS.find((c) => stepOf(state) === c);
+
+/** The Lambda Tasks of a step or compensation, in the order its branch runs them. */
+const lambdaTasksOf = (step: string) =>
+  tasks(definition).filter(([n, s]) => s['Resource'] === 'arn:aws:states:::lambda:invoke' && stepOf(n) === step);
+
+/** The states of the top-level machine a walk entered (a subflow's inner states left out). */
+const topLevel = (path: string[]) => path.filter((n) => n in definition.States);
 
 /** The distinct compensations a walk ran, sorted (parallel branches have no order). */
 const compensationsIn = (path: string[]) => [...new Set(path.map(compensationOf).filter((c) => c !== undefined))].sort();
@@ -71,7 +90,7 @@ describe('the synthesized definition', () => {
     // What saga() generated in the stack is exactly what is embedded, up to the tokens cdktf resolved.
     const generated = JSON.stringify(stack.workflow.definition).replace(/\$\{TfToken\[TOKEN\.\d+\]\}/g, '<ref>');
     expect(generated).toContain('<ref>');
-    expect(JSON.stringify(definition).replace(/\$\{aws_[a-z_]+\.[a-z-]+\.(arn|url)\}/g, '<ref>')).toBe(generated);
+    expect(JSON.stringify(definition).replace(/\$\{aws_[a-z_]+\.[a-z-]+\.(arn|url|name)\}/g, '<ref>')).toBe(generated);
   });
 
   it('passes validate() of @saga/asl', () => {
@@ -86,17 +105,19 @@ describe('the synthesized definition', () => {
     expect(raw.isValid, raw.isValid ? '' : raw.errorsText('\n')).toBe(true);
   });
 
-  it('references exactly the Lambdas, the review queue and the topic of the stack', () => {
+  it('references exactly the Lambdas, the review queue, the topic and the orders table of the stack', () => {
     const refs = (pattern: RegExp) => [...new Set([...text.matchAll(pattern)].map((m) => m[1]))].sort();
     expect(refs(/\$\{aws_lambda_function\.([^.}]+)\.arn\}/g)).toEqual(Object.keys(json.resource['aws_lambda_function']!).sort());
     expect(refs(/\$\{aws_sqs_queue\.([^.}]+)\.url\}/g)).toEqual(['review']);
     expect(refs(/\$\{aws_sns_topic\.([^.}]+)\.arn\}/g)).toEqual(Object.keys(json.resource['aws_sns_topic']!));
+    expect(refs(/\$\{aws_dynamodb_table\.([^.}]+)\.name\}/g)).toEqual(['orders']);
     // No other Terraform reference hides in it.
-    expect([...text.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]!.split('.')[0]).filter((t) => !/^aws_(lambda_function|sqs_queue|sns_topic)$/.test(t!))).toEqual([]);
+    const kinds = /^aws_(lambda_function|sqs_queue|sns_topic|dynamodb_table)$/;
+    expect([...text.matchAll(/\$\{([^}]+)\}/g)].map((m) => m[1]!.split('.')[0]).filter((t) => !kinds.test(t!))).toEqual([]);
     // Every Lambda Task calls the function of its step.
     for (const [name, state] of tasks(definition)) {
       if (state['Resource'] !== 'arn:aws:states:::lambda:invoke') continue;
-      const step = (Object.keys(STEP_FUNCTIONS) as (keyof typeof STEP_FUNCTIONS)[]).find((s) => name === s || name.startsWith(`${s}Through`))!;
+      const step = stepOf(name) as keyof typeof STEP_FUNCTIONS;
       expect(state['Parameters'].FunctionName, name).toBe(`\${aws_lambda_function.${STEP_FUNCTIONS[step]}.arn}`);
     }
   });
@@ -107,19 +128,30 @@ describe('tasks', () => {
     for (const [name, state] of tasks(definition)) expect(state['TimeoutSeconds'], name).toBeGreaterThan(0);
   });
 
-  it('every Lambda Task uses lambdaInvoke with LAMBDA_PAYLOAD_ONLY, results at $.<StateName>', () => {
+  it('every Lambda Task uses lambdaInvoke with LAMBDA_PAYLOAD_ONLY; every step keeps its result at $.<Step>.Payload', () => {
     const lambdaTasks = tasks(definition).filter(([, s]) => s['Resource'] === 'arn:aws:states:::lambda:invoke');
-    expect(lambdaTasks.length).toBe(8); // 4 steps, AnalyzeError, RefundPayment ×2 and ReleaseStock in the Parallels
-    for (const [name, state] of lambdaTasks) {
-      expect(state['ResultSelector'], name).toEqual({ 'Payload.$': '$.Payload' });
-      if ((FORWARD as readonly string[]).includes(name)) expect(state['ResultPath']).toBe(`$.${name}`);
+    // ChargePayment's authorise and capture, 3 steps, AnalyzeError, RefundPaymentIntent ×2 and ReleaseStock in the Parallels
+    expect(lambdaTasks.length).toBe(9);
+    for (const [name, state] of lambdaTasks) expect(state['ResultSelector'], name).toEqual({ 'Payload.$': '$.Payload' });
+    for (const step of FORWARD) {
+      const state = definition.States[step]!;
+      expect(state['ResultPath'], step).toBe(`$.${step}`);
+      // A subflow's one-branch Parallel puts the branch's output where a Lambda step puts the function's.
+      expect(state['ResultSelector'], step).toEqual(state['Type'] === 'Parallel' ? { 'Payload.$': '$[0]' } : { 'Payload.$': '$.Payload' });
     }
+    expect(definition.States[SagaSteps.ChargePayment]!['Type']).toBe('Parallel');
     expect(definition.States[SagaSteps.AnalyzeError]!['ResultPath']).toBe('$.analysis');
   });
 
   it('builds the payloads from the order and earlier results, compensations from the order only', () => {
-    const payload = (name: string) => definition.States[name]!['Parameters'].Payload;
-    expect(payload(SagaSteps.ChargePayment)).toEqual({ 'order.$': '$.order' });
+    const payload = (name: string) => (definition.States[name] ?? tasks(definition).find(([n]) => n === name)![1])['Parameters'].Payload;
+    expect(payload(ChargePaymentStates.authorise)).toEqual({
+      action: 'authorise',
+      'order.$': '$.order',
+      'record.$': '$.paymentRecord',
+      'previous.$': '$.authorisation.Payload',
+    });
+    expect(payload(ChargePaymentStates.capture)).toEqual({ action: 'capture', 'order.$': '$.order', 'authorisation.$': '$.authorisation.Payload' });
     expect(payload(SagaSteps.ReserveStock)).toEqual({ 'order.$': '$.order' });
     expect(payload(SagaSteps.BookShipment)).toEqual({ 'order.$': '$.order', 'reservation.$': '$.ReserveStock.Payload' });
     expect(payload(SagaSteps.EmitReceipt)).toEqual({
@@ -128,9 +160,12 @@ describe('tasks', () => {
       'reservation.$': '$.ReserveStock.Payload',
       'shipment.$': '$.BookShipment.Payload',
     });
-    // A compensation can run when its own step never returned: it may only read what always exists.
-    for (const [name, state] of tasks(definition).filter(([n]) => compensationOf(n))) {
-      expect(state['Parameters'].Payload, name).toEqual({ 'order.$': '$.order' });
+    // A compensation can run when its own step never returned: it may only read what always exists
+    // (RefundPayment: the order, and the payment record its own branch has just read).
+    for (const [name, state] of tasks(definition).filter(([n, s]) => compensationOf(n) && s['Resource'] === 'arn:aws:states:::lambda:invoke')) {
+      expect(state['Parameters'].Payload, name).toEqual(
+        compensationOf(name) === SagaSteps.RefundPayment ? { 'order.$': '$.order', 'record.$': '$.paymentRecord' } : { 'order.$': '$.order' },
+      );
     }
     expect(payload(SagaSteps.AnalyzeError)).toEqual({
       'errorInfo.$': '$.errorInfo',
@@ -140,7 +175,12 @@ describe('tasks', () => {
 });
 
 describe('retry policies', () => {
-  const retry = (name: string) => (definition.States[name] ?? tasks(definition).find(([n]) => n.startsWith(name))![1])['Retry'] as State[];
+  /** The Retry of a step's (or compensation's) Lambda Task; a subflow's Lambda Tasks must agree. */
+  const retry = (step: string) => {
+    const [first, ...rest] = lambdaTasksOf(step).map(([, s]) => s['Retry'] as State[]);
+    for (const other of rest) expect(other, step).toEqual(first);
+    return first!;
+  };
 
   it('BookShipment retries CarrierRateLimited and timeouts (States.Timeout, and Sandbox.Timedout: the function\'s own) as specified, and Lambda service errors', () => {
     const r = retry(SagaSteps.BookShipment);
@@ -180,6 +220,16 @@ describe('retry policies', () => {
     }
   });
 
+  it('every DynamoDB Task retries throttling and DynamoDB\'s own faults, never a failed condition', () => {
+    const dynamoTasks = tasks(definition).filter(([, s]) => String(s['Resource']).startsWith('arn:aws:states:::dynamodb:'));
+    expect(dynamoTasks.length).toBe(9); // charge: load, record ×2; refund, in each of its 2 placements: load, record ×2
+    for (const [name, state] of dynamoTasks) {
+      expect(state['Retry'], name).toEqual([DYNAMODB_RETRY]);
+      expect(state['TimeoutSeconds'], name).toBeGreaterThan(0);
+    }
+    expect(DYNAMODB_RETRY.ErrorEquals).not.toContain('DynamoDB.ConditionalCheckFailedException');
+  });
+
   it('non-retriable taxonomy errors are never retried', () => {
     const nonRetriable = (Object.keys(SagaErrors) as SagaErrorName[]).filter((e) => !SagaErrors[e].retriable);
     for (const [name, state] of tasks(definition)) {
@@ -187,6 +237,9 @@ describe('retry policies', () => {
     }
   });
 });
+
+/** The state a walk fails to fail a step: the step's Task, or a subflow's first Lambda Task. */
+const failing = (step: string) => lambdaTasksOf(step)[0]![0];
 
 describe('failure paths', () => {
   const plan = () => stack.workflow.plan;
@@ -203,7 +256,7 @@ describe('failure paths', () => {
 
   it.each(FORWARD.map((s, k) => [s, k] as const))('a known failure at %s compensates exactly the committed steps, then fails', (step, k) => {
     for (const error of compensateErrors) {
-      const { path, end, data } = walk(definition, { failures: { [step]: { error } } });
+      const { path, end, data } = walk(definition, { failures: { [failing(step)]: { error } } });
       expect(compensationsIn(path.slice(path.indexOf(step) + 1)), `${step} ${error}`).toEqual([...plan().steps[k]!.onKnownFailure].sort());
       expect(path).not.toContain(SagaSteps.AnalyzeError);
       expect(path.slice(-2)).toEqual([WorkflowStates.notifyFailure, WorkflowStates.failed]);
@@ -255,7 +308,10 @@ describe('failure paths', () => {
 
   it('the happy path runs the four steps, notifies and succeeds', () => {
     const { path, end } = walk(definition);
-    expect(path).toEqual([WorkflowStates.checkInput, ...FORWARD, WorkflowStates.notifySuccess, WorkflowStates.succeeded]);
+    expect(topLevel(path)).toEqual([WorkflowStates.checkInput, ...FORWARD, WorkflowStates.notifySuccess, WorkflowStates.succeeded]);
+    expect(path.slice(1, path.indexOf(SagaSteps.ReserveStock))).toEqual([SagaSteps.ChargePayment, ...[
+      'prepare', 'loadRecord', 'authorise', 'recordIntent', 'checkAuthorisation', 'capture', 'recordCapture', 'captured',
+    ].map((k) => ChargePaymentStates[k as keyof typeof ChargePaymentStates])]);
     expect(end.type).toBe('Succeed');
   });
 });
@@ -298,25 +354,25 @@ describe('the review route', () => {
   });
 
   it.each(FORWARD.map((s, k) => [s, k] as const))('after an unknown error at %s: retry re-runs it, compensate undoes the committed steps and it, fail fails', (step, k) => {
-    const failures = { [step]: { error: 'Sandbox.Timedout', times: 1 } };
+    const failures = { [failing(step)]: { error: 'Sandbox.Timedout', times: 1 } };
     const head = [WorkflowStates.checkInput, ...FORWARD.slice(0, k + 1), SagaSteps.AnalyzeError, WorkflowStates.review, WorkflowStates.reviewChoice];
 
     const retried = walk(definition, { failures, reviews: [{ outcome: 'retry' }] });
-    expect(retried.path.slice(0, head.length)).toEqual(head);
-    expect(retried.path.slice(head.length)).toEqual([...FORWARD.slice(k), WorkflowStates.notifySuccess, WorkflowStates.succeeded]);
+    expect(topLevel(retried.path).slice(0, head.length)).toEqual(head);
+    expect(topLevel(retried.path).slice(head.length)).toEqual([...FORWARD.slice(k), WorkflowStates.notifySuccess, WorkflowStates.succeeded]);
 
     const compensated = walk(definition, { failures, reviews: [{ outcome: 'compensate' }] });
-    expect(compensated.path.slice(0, head.length + 1)).toEqual([...head, 'CompensateFailedStep']);
+    expect(topLevel(compensated.path).slice(0, head.length + 1)).toEqual([...head, 'CompensateFailedStep']);
     expect(compensationsIn(compensated.path)).toEqual([...stack.workflow.plan.steps[k]!.onReviewCompensate].sort());
     expect(compensated.end).toMatchObject({ type: 'Fail', state: 'OrderFulfillmentFailed' });
 
     const failed = walk(definition, { failures, reviews: [{ outcome: 'fail' }] });
-    expect(failed.path.slice(head.length)).toEqual([WorkflowStates.notifyFailure, WorkflowStates.failed]);
+    expect(topLevel(failed.path).slice(head.length)).toEqual([WorkflowStates.notifyFailure, WorkflowStates.failed]);
     expect(compensationsIn(failed.path)).toEqual([]);
 
     const expired = walk(definition, { failures, reviews: [{ error: 'States.Timeout' }] });
     // No ChooseAfterReview: the review's Catch goes straight to CompensateFailedStep.
-    expect(expired.path.slice(0, head.length)).toEqual([...head.slice(0, -1), 'CompensateFailedStep']);
+    expect(topLevel(expired.path).slice(0, head.length)).toEqual([...head.slice(0, -1), 'CompensateFailedStep']);
     expect(compensationsIn(expired.path)).toEqual([...stack.workflow.plan.steps[k]!.onReviewCompensate].sort());
   });
 
@@ -343,5 +399,96 @@ describe('the review route', () => {
     const { path } = walk(definition, { failures: { [SagaSteps.ReserveStock]: { error: 'Boom', times: 1 } }, reviews: [{ outcome: 'maybe' }] });
     expect(path).toContain('CompensateFailedStep');
     expect(compensationsIn(path)).toEqual(['RefundPayment', 'ReleaseStock']);
+  });
+});
+
+describe('the payment subflows', () => {
+  const charge = () => definition.States[SagaSteps.ChargePayment]!['Branches'][0] as Definition;
+  const n = ChargePaymentStates;
+
+  it('ChargePayment records the PaymentIntent between authorise and capture, in the order record, conditionally', () => {
+    const states = charge().States;
+    expect(states[n.authorise]!['Next']).toBe(n.recordIntent);
+    expect(states[n.recordIntent]).toMatchObject({
+      Resource: 'arn:aws:states:::dynamodb:updateItem',
+      Parameters: {
+        TableName: '${aws_dynamodb_table.orders.name}',
+        Key: { pk: { 'S.$': "States.Format('ORDER#{}', $.order.orderId)" }, sk: { S: 'ORDER' } },
+        ConditionExpression: 'attribute_not_exists(paymentIntentId) OR paymentIntentId = :pi',
+        ExpressionAttributeValues: {
+          ':pi': { 'S.$': '$.authorisation.Payload.paymentIntentId' },
+          ':amount': { 'N.$': 'States.JsonToString($.authorisation.Payload.amount)' },
+        },
+      },
+      ResultPath: null,
+      Next: n.checkAuthorisation,
+    });
+    // Another PaymentIntent recorded first: read the record again and let the function yield to it.
+    expect(states[n.recordIntent]!['Catch']).toEqual([
+      { ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.recordConflict', Next: n.loadRecord },
+    ]);
+    expect(states[n.loadRecord]).toMatchObject({
+      Resource: 'arn:aws:states:::dynamodb:getItem',
+      Parameters: { ConsistentRead: true },
+      ResultPath: '$.paymentRecord',
+    });
+    // The only way to CapturePayment is through the recorded authorisation.
+    const into = (target: string) =>
+      Object.entries(states).filter(([, s]) => s['Next'] === target || s['Default'] === target || (s['Choices'] ?? []).some((c: State) => c['Next'] === target));
+    expect(into(n.capture).map(([name]) => name)).toEqual([n.checkAuthorisation]);
+    expect(into(n.checkAuthorisation).map(([name]) => name)).toEqual([n.recordIntent]);
+  });
+
+  it('a declined authorisation is recorded, then fails the step with PaymentDeclined: compensation, no review', () => {
+    const { path, end, data } = walk(definition, {
+      results: { [n.authorise]: { status: 'declined', paymentIntentId: 'pi_1', amount: 2999, currency: 'eur', declineReason: 'insufficient_funds' } },
+    });
+    expect(path.slice(path.indexOf(n.authorise), path.indexOf(n.declined) + 1)).toEqual([n.authorise, n.recordIntent, n.checkAuthorisation, n.declined]);
+    expect(path).not.toContain(n.capture);
+    expect(path).not.toContain(SagaSteps.AnalyzeError);
+    expect(data['errorInfo']).toMatchObject({ Error: 'PaymentDeclined' });
+    expect(end).toMatchObject({ type: 'Fail', state: WorkflowStates.failed });
+    expect(charge().States[n.declined]).toEqual(expect.objectContaining({ Type: 'Fail', Error: 'PaymentDeclined', CausePath: '$.authorisation.Payload.declineReason' }));
+  });
+
+  it('an authorisation found captured already (a retry) is not captured again', () => {
+    const { path, end } = walk(definition, {
+      results: { [n.authorise]: { status: 'captured', paymentIntentId: 'pi_1', amount: 2999, currency: 'eur' } },
+    });
+    expect(path).not.toContain(n.capture);
+    expect(path.slice(path.indexOf(n.checkAuthorisation), path.indexOf(n.checkAuthorisation) + 3)).toEqual([n.checkAuthorisation, n.captured, SagaSteps.ReserveStock]);
+    expect(end.type).toBe('Succeed');
+  });
+
+  it('the branch outputs the captured payment, which the saga keeps at $.ChargePayment.Payload', () => {
+    expect(charge().States[n.captured]).toEqual({ Type: 'Pass', OutputPath: '$.authorisation.Payload', End: true });
+    expect(charge().States[n.capture]).toMatchObject({ ResultPath: '$.authorisation', Next: n.recordCapture });
+  });
+
+  it('RefundPayment records a refund or a cancellation; a failed record does not fail the compensation', () => {
+    const refund = definition.States['CompensateThroughReserveStock']!['Branches'].find((b: State) => compensationOf(b['StartAt']) === SagaSteps.RefundPayment) as Definition;
+    const r = (k: keyof typeof RefundPaymentStates) => `${RefundPaymentStates[k]}ThroughReserveStock`;
+    expect(refund.StartAt).toBe(r('loadRecord'));
+    expect(refund.States[r('checkOutcome')]).toMatchObject({
+      Choices: [
+        { Variable: '$.refund.Payload.outcome', StringEquals: 'refunded', Next: r('recordRefund') },
+        { Variable: '$.refund.Payload.outcome', StringEquals: 'canceled', Next: r('recordCancellation') },
+      ],
+      Default: r('done'),
+    });
+    for (const k of ['recordRefund', 'recordCancellation'] as const) {
+      expect(refund.States[r(k)]).toMatchObject({
+        Resource: 'arn:aws:states:::dynamodb:updateItem',
+        Parameters: { ConditionExpression: 'paymentIntentId = :pi' },
+        Catch: [{ ErrorEquals: ['States.ALL'], ResultPath: '$.recordError', Next: r('done') }],
+      });
+    }
+    const { path, end } = walk(definition, {
+      failures: { [SagaSteps.BookShipment]: { error: 'CarrierRejected' }, [r('recordRefund')]: { error: 'DynamoDB.InternalServerErrorException' } },
+      results: { [r('refund')]: { outcome: 'refunded', paymentIntentId: 'pi_1', refundId: 're_1' } },
+    });
+    expect(path).toContain(r('recordRefund'));
+    expect(path).not.toContain(SagaSteps.AnalyzeError);
+    expect(end).toMatchObject({ type: 'Fail', state: WorkflowStates.failed });
   });
 });

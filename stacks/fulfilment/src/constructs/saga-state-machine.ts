@@ -17,6 +17,8 @@ export interface SagaStateMachineProps {
   readonly queues: ReadonlyMap<string, string>;
   /** The topics the definition may publish to. */
   readonly topicArns: readonly string[];
+  /** Table name → table ARN, for the tables the definition reads and writes items of. */
+  readonly tables: ReadonlyMap<string, string>;
   readonly includeExecutionData: boolean;
   readonly logRetentionDays: number;
   /** For the trust policy's confused-deputy conditions. */
@@ -29,7 +31,7 @@ export interface SagaStateMachineProps {
  * The STANDARD state machine: its log group (level ERROR), X-Ray tracing, and a role whose
  * permissions are derived from the Task states of the definition: `lambda:InvokeFunction` on
  * exactly the FunctionNames it calls, `sqs:SendMessage` on the queues, `sns:Publish` on the topics,
- * plus what log delivery and X-Ray require.
+ * the DynamoDB item actions its Tasks use on their tables, plus what log delivery and X-Ray require.
  */
 export class SagaStateMachine extends Construct {
   readonly stateMachine: SfnStateMachine;
@@ -49,6 +51,7 @@ export class SagaStateMachine extends Construct {
       ...targets.lambdaFunctions.filter((f) => !props.functionArns.includes(f)).map((f) => `a Task invokes ${f}, which is not a function of this stack`),
       ...targets.queueUrls.filter((q) => !props.queues.has(q)).map((q) => `a Task sends to ${q}, which is not a queue of this stack`),
       ...targets.topicArns.filter((t) => !props.topicArns.includes(t)).map((t) => `a Task publishes to ${t}, which is not a topic of this stack`),
+      ...[...targets.dynamoDbTables.keys()].filter((t) => !props.tables.has(t)).map((t) => `a Task uses table ${t}, which is not a table of this stack`),
     ];
     if (problems.length > 0) throw new Error(`State machine ${props.name}:\n  ${problems.join('\n  ')}`);
 
@@ -76,6 +79,8 @@ export class SagaStateMachine extends Construct {
         ? [statement('SendReviewRequests', ['sqs:SendMessage'], targets.queueUrls.map((url) => props.queues.get(url)!))]
         : []),
       ...(targets.topicArns.length > 0 ? [statement('PublishNotifications', ['sns:Publish'], targets.topicArns)] : []),
+      // Exactly the item actions the Tasks use, per table (the payment record: GetItem, UpdateItem).
+      ...[...targets.dynamoDbTables].map(([table, actions], i) => statement(`TableItems${i + 1}`, actions, [props.tables.get(table)!])),
       // Vended-log delivery to the log group: these APIs have no resource-level permissions, AWS
       // documents them with Resource "*" (allow-listed in iam/allow-list.ts).
       wildcardResourceStatement(

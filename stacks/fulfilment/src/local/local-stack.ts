@@ -9,6 +9,7 @@ import {
 import { startReviewConsole, type ReviewConsole } from '@saga/review-console';
 import {
   chainResolvers,
+  createDynamoDbResolver,
   createEventBridgeResolver,
   createLambdaRegistry,
   createLambdaResolver,
@@ -155,11 +156,15 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
       lambdas.register(name, options.wrapFunction ? options.wrapFunction(key as FunctionName, handler) : handler, { timeoutMs });
     }
 
+    // The payment subflows read and write the order record through dynamodb:getItem/updateItem.
+    const dynamoDbTasks = createDynamoDbResolver({ endpoint: dynamo.endpoint });
+    closers.push(() => dynamoDbTasks.destroy());
     const engine = await startSfnLocal({
       port: options.sfnPort ?? 0,
       host: '127.0.0.1',
       resolve: chainResolvers(
         createLambdaResolver(lambdas),
+        dynamoDbTasks,
         createSqsResolver(outboxes),
         createSnsResolver(outboxes),
         createEventBridgeResolver(outboxes),

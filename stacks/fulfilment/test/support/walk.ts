@@ -2,7 +2,8 @@
  * Walks a JSONPath state machine definition the way Step Functions routes it, for tests: Tasks
  * succeed unless the scenario makes them fail (after their retries), Catch, Choice (the subset of
  * rules the saga generates) and Assign are followed, Parallel branches run in order and a failing
- * branch fails the Parallel. It records every state entered, branch states included.
+ * branch (an error, or a Fail state) fails the Parallel. It records every state entered, branch
+ * states included. A Pass state without `Result` passes its input on (`Parameters` are not applied).
  */
 
 type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
@@ -11,6 +12,8 @@ type Obj = Record<string, unknown>;
 export interface WalkScenario {
   /** The error a state (by name; a branch state fails its Parallel) raises, on its first `times` entries (default: every entry). */
   failures?: Record<string, { error: string; times?: number }>;
+  /** The `Payload` a Task (by name) returns, instead of `{ ok: <name> }`. */
+  results?: Record<string, Json>;
   /** What each review returns, in order: an outcome, or an error (e.g. `States.Timeout`). */
   reviews?: ({ outcome: string } | { error: string })[];
   /** The state names of review tasks. @default ['WaitForHumanReview'] */
@@ -76,19 +79,19 @@ export function walk(definition: Obj, scenario: WalkScenario = {}): WalkResult {
           else result = { outcome: review.outcome };
         } else {
           error = failureOf(name);
-          result = { Payload: { ok: name } };
+          result = { Payload: scenario.results?.[name] ?? { ok: name } };
         }
       } else if (type === 'Parallel') {
         for (const branch of state['Branches'] as Obj[]) {
           const outcome = run(branch, structuredClone(data));
-          if (outcome.kind === 'error') {
-            error = outcome.error;
+          if (outcome.kind === 'error' || outcome.end.type === 'Fail') {
+            error = outcome.kind === 'error' ? outcome.error : outcome.end.error!;
             break;
           }
         }
         result = [];
       } else if (type === 'Pass') {
-        result = (state['Result'] as Json) ?? null;
+        result = (state['Result'] as Json) ?? data;
       } else {
         throw new Error(`walk does not model ${type} states`);
       }
