@@ -211,6 +211,23 @@ describe('saga() with an input check', () => {
   });
 });
 
+describe('saga() with a JSONata input check', () => {
+  const condition = "{% $type($states.input.order) = 'object' and $contains($states.input.order.orderId, /^ord-[0-9]+$/) %}" as const;
+  const { definition } = saga({ ...fulfilmentSagaProps(), inputCheck: { condition, error: 'InvalidOrder', cause: 'bad order id' } });
+
+  test('is a JSONata Choice in the JSONPath machine, valid for both validators', () => {
+    expect(definition.States['CheckInput']).toEqual({
+      Type: 'Choice',
+      Comment: 'The input has what the steps read; otherwise nothing runs',
+      QueryLanguage: 'JSONata',
+      Choices: [{ Condition: condition, Next: 'ChargePayment' }],
+      Default: 'InputRejected',
+    });
+    expect(validate(definition).result).toBe('OK');
+    expect(independentlyValidate(definition)).toEqual({ isValid: true, errors: '' });
+  });
+});
+
 describe('saga() with independent compensations', () => {
   const { definition } = buildFulfilmentSaga('parallel');
 

@@ -43,8 +43,14 @@ export const OrderLimits = {
   total: 99_999_999,
 } as const;
 
+/**
+ * What an order id looks like: letters, digits, `_` and `-`, at most `OrderLimits.orderIdLength`. The
+ * workflow's input check uses it too, before anything keyed by the order id (a DynamoDB key) runs.
+ */
+export const ORDER_ID_PATTERN = new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${OrderLimits.orderIdLength - 1}}$`);
+
 /** An order id: letters, digits, `_` and `-`; also the Step Functions execution name. */
-export const OrderIdSchema = z.string().check(z.regex(new RegExp(`^[A-Za-z0-9][A-Za-z0-9_-]{0,${OrderLimits.orderIdLength - 1}}$`), 'order_id'));
+export const OrderIdSchema = z.string().check(z.regex(ORDER_ID_PATTERN, 'order_id'));
 export type OrderId = z.infer<typeof OrderIdSchema>;
 
 /** A stock-keeping unit code. */

@@ -4,13 +4,14 @@ import {
   saga,
   snsPublish,
   type IntrinsicFunctionCall,
+  type JsonataExpression,
   type PayloadTemplate,
   type Retrier,
   type Saga,
   type SagaStep,
   type SagaTask,
 } from '@saga/asl';
-import { SagaErrors, SagaSteps, type SagaErrorName } from '@saga/contracts';
+import { ORDER_ID_PATTERN, SagaErrors, SagaSteps, type SagaErrorName } from '@saga/contracts';
 import type { FunctionName } from './config.js';
 import { chargePaymentFlow, refundPaymentFlow } from './payment-flows.js';
 
@@ -80,7 +81,7 @@ export const WorkflowStates = {
   notifyFailure: 'NotifyFailure',
   review: SagaSteps.WaitForHumanReview,
   reviewChoice: SagaSteps.ChooseAfterReview,
-  /** The Choice in front of ChargePayment, and the Fail (InvalidOrder) of an input without an order id. */
+  /** The Choice in front of ChargePayment, and the Fail (InvalidOrder) of an input without a well-formed order id. */
   checkInput: 'CheckInput',
   inputRejected: 'InputRejected',
 } as const;
@@ -206,6 +207,15 @@ function subject(outcome: 'fulfilled' | 'failed'): IntrinsicFunctionCall {
   return `States.Format('Order {} ${outcome}', $.order.orderId)` as IntrinsicFunctionCall;
 }
 
+/**
+ * The input check's JSONata condition: `$.order` is an object whose `orderId` matches the contract's
+ * `ORDER_ID_PATTERN` (JSONPath Choice rules cannot test a pattern or a length).
+ */
+function orderIdCheck(): JsonataExpression {
+  const input = '$states.input.order';
+  return `{% $type(${input}) = 'object' and $type(${input}.orderId) = 'string' and $contains(${input}.orderId, /${ORDER_ID_PATTERN.source}/) %}`;
+}
+
 // ------------------------------------------------------------------------------- the saga
 
 /** Builds the workflow. Pass cdktf tokens as targets: they become `${aws_….arn}` references in the JSON. */
@@ -243,20 +253,16 @@ export function fulfilmentWorkflow(targets: WorkflowTargets, settings: WorkflowS
       step(SagaSteps.BookShipment),
       step(SagaSteps.EmitReceipt),
     ],
-    // Every step's payload and the notifications read $.order and $.order.orderId: an input without
-    // them would fail with States.Runtime (uncatchable) or lose its failure notification. ChargePayment
-    // validates the rest of the order against the contract.
+    // Every step's payload and the notifications read $.order and $.order.orderId, and the payment
+    // subflow keys the order record by the order id before ChargePayment's function validates the
+    // rest of the order: an input without an object order and a well-formed order id would fail with
+    // States.Runtime (uncatchable), a DynamoDB validation error, or lose its failure notification.
     inputCheck: {
       name: WorkflowStates.checkInput,
       rejectedName: WorkflowStates.inputRejected,
-      condition: {
-        And: [
-          { Variable: '$.order.orderId', IsPresent: true },
-          { Variable: '$.order.orderId', IsString: true },
-        ],
-      },
+      condition: orderIdCheck(),
       error: 'InvalidOrder',
-      cause: 'The execution input has no order with a string orderId: nothing was charged, reserved or shipped.',
+      cause: 'The execution input has no order with a valid orderId (letters, digits, _ and -, at most 64): nothing was charged, reserved or shipped.',
     },
     // RefundPayment and ReleaseStock touch different systems (Stripe, DynamoDB): they run together.
     compensation: 'parallel',

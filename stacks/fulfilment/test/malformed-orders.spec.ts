@@ -3,6 +3,7 @@ import { ChargePaymentInputSchema, InvalidOrderError } from '@saga/contracts';
 import {
   InvalidExecutionInputError,
   chainResolvers,
+  createDynamoDbResolver,
   createLambdaResolver,
   createOutboxes,
   createSnsResolver,
@@ -12,16 +13,19 @@ import {
   startSfnLocal,
   type LambdaHandler,
 } from '@saga/sfn-local';
-import { MALFORMED_ORDERS_PII, malformedOrders, type MalformedOrder } from '@saga/testkit';
+import { createLocalDynamoClient, MALFORMED_ORDERS_PII, malformedOrders, startDynalite, type DynamoServer, type MalformedOrder } from '@saga/testkit';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES, type FunctionName } from '../src/config.js';
+import { createStackTables } from '../src/local/tables.js';
 import { configWithBundles, makeFixtureBundles, synthStack } from './support/fixtures.js';
 
 /**
  * Issue #7, bad input, through the whole workflow: the synthesized definition on @saga/sfn-local, with
- * in-process functions that record their calls. ChargePayment refuses the order as the real handler
- * does on its first line (`ChargePaymentInputSchema`, then `InvalidOrderError`); the other functions
- * must never be called. `InvalidOrder` is a known permanent error (taxonomy `compensate`) at the first
+ * in-process functions that record their calls and the orders table on dynalite (ChargePayment's
+ * subflow reads the payment record before its function runs). The input check refuses an input
+ * without a well-formed order id; ChargePayment's function refuses the rest as the real handler does
+ * on its first line (`ChargePaymentInputSchema`, then `InvalidOrderError`); the other functions must
+ * never be called. `InvalidOrder` is a known permanent error (taxonomy `compensate`) at the first
  * step, so there is nothing to compensate: the saga goes NotifyFailure → OrderFulfillmentFailed.
  *
  * The testkit corpus is the one the ChargePayment handler test uses; entries that only exist in
@@ -42,13 +46,26 @@ afterAll(() => {
   if (figures.length > 0) console.log(figures.join('\n'));
 });
 
-beforeAll(() => {
+let dynamo: DynamoServer;
+let dynamoDbTasks: ReturnType<typeof createDynamoDbResolver>;
+
+beforeAll(async () => {
   const { json } = synthStack(configWithBundles(dirs));
+  dynamo = await startDynalite();
+  const client = createLocalDynamoClient(dynamo.endpoint);
+  const tables = await createStackTables(client, json as never);
+  client.destroy();
+  dynamoDbTasks = createDynamoDbResolver({ endpoint: dynamo.endpoint });
   definition = (json.resource['aws_sfn_state_machine']!['order-fulfilment'].definition as string)
     .replace(/\$\{aws_lambda_function\.([a-z-]+)\.arn\}/g, `arn:aws:lambda:${REGION}:123456789012:function:$1`)
     .replace('${aws_sqs_queue.review.url}', QUEUE)
-    .replaceAll('${aws_sns_topic.notifications.arn}', TOPIC);
+    .replaceAll('${aws_sns_topic.notifications.arn}', TOPIC)
+    .replaceAll('${aws_dynamodb_table.orders.name}', tables['orders']!);
   expect(definition).not.toMatch(/\$\{/);
+});
+afterAll(async () => {
+  dynamoDbTasks?.destroy();
+  await dynamo?.close();
 });
 
 /** ChargePayment's first line, as in apps/charge-payment: the contract decides, before any I/O. */
@@ -69,7 +86,7 @@ function functions() {
     });
   }
   const outboxes = createOutboxes();
-  const resolve = chainResolvers(createLambdaResolver(lambdas), createSqsResolver(outboxes), createSnsResolver(outboxes));
+  const resolve = chainResolvers(createLambdaResolver(lambdas), dynamoDbTasks, createSqsResolver(outboxes), createSnsResolver(outboxes));
   const notifications = () => outboxes.topic(TOPIC).published().map((m) => ({ subject: m.Subject, body: JSON.parse(m.Message) as Record<string, any> }));
   const reviews = () => outboxes.queue(QUEUE).messages().length;
   return { calls, resolve, notifications, reviews };

@@ -1,5 +1,6 @@
 import { createRequire } from 'node:module';
 import { validate } from '@saga/asl';
+import { localStateMachine } from '@saga/sfn-local';
 import { SagaErrors, SagaSteps, type SagaErrorName } from '@saga/contracts';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FulfilmentStack } from '../src/fulfilment-stack.js';
@@ -399,6 +400,33 @@ describe('the review route', () => {
     const { path } = walk(definition, { failures: { [SagaSteps.ReserveStock]: { error: 'Boom', times: 1 } }, reviews: [{ outcome: 'maybe' }] });
     expect(path).toContain('CompensateFailedStep');
     expect(compensationsIn(path)).toEqual(['RefundPayment', 'ReleaseStock']);
+  });
+});
+
+describe('the input check', () => {
+  it('lets through exactly an object order with a well-formed order id (run by the local engine)', async () => {
+    // The check alone: CheckInput, with the rest of the machine reduced to its two ends.
+    const check = localStateMachine(
+      {
+        StartAt: WorkflowStates.checkInput,
+        States: {
+          [WorkflowStates.checkInput]: definition.States[WorkflowStates.checkInput],
+          [SagaSteps.ChargePayment]: { Type: 'Succeed' },
+          [WorkflowStates.inputRejected]: definition.States[WorkflowStates.inputRejected],
+        },
+      } as never,
+      { resolve: () => undefined },
+    );
+    const outcome = async (input: unknown) => (await check.start(input as never).done).status;
+    const accepted = ['ord-1', 'A', 'a'.repeat(64), 'ORD_2026-11-22_0001'];
+    const refused = ['', 'a'.repeat(65), 'x'.repeat(3000), '-ord', 'ord 1', 'ord#1', 'ordé', 'ord-1\n'];
+    for (const orderId of accepted) expect(await outcome({ order: { orderId } }), orderId).toBe('SUCCEEDED');
+    for (const orderId of refused) expect(await outcome({ order: { orderId } }), JSON.stringify(orderId)).toBe('FAILED');
+    for (const input of [{}, { order: null }, { order: 'ord-1' }, { order: [{ orderId: 'ord-1' }] }, { order: { orderId: 7 } }]) {
+      expect(await outcome(input), JSON.stringify(input)).toBe('FAILED');
+    }
+    const failed = await check.start({ order: { orderId: 'x'.repeat(3000) } } as never).done;
+    expect(failed).toMatchObject({ status: 'FAILED', error: 'InvalidOrder' });
   });
 });
 

@@ -1,4 +1,4 @@
-import type { Path, ReferencePath } from '../definition/paths.js';
+import type { JsonataExpression, Path, ReferencePath } from '../definition/paths.js';
 import type { Branch, NestedChoiceRule, PayloadTemplate, Retrier } from '../definition/states.js';
 import type { JsonPathInvocation } from '../builder/integrations/invocation.js';
 
@@ -91,8 +91,12 @@ export interface SagaInputCheck<E extends string> {
   /** @default 'CheckInput' (the Choice) and 'InputRejected' (its Fail) */
   name?: string;
   rejectedName?: string;
-  /** What a valid input satisfies (a JSONPath Choice rule without `Next`). */
-  condition: NestedChoiceRule;
+  /**
+   * What a valid input satisfies: a JSONPath Choice rule without `Next`, or a JSONata condition
+   * (`{% … %}` over `$states.input`, for checks JSONPath rules cannot express, such as a pattern; the
+   * Choice is then a JSONata state).
+   */
+  condition: NestedChoiceRule | JsonataExpression;
   error: E;
   cause: string;
 }

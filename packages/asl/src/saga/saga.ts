@@ -132,10 +132,13 @@ class SagaGraph<E extends string> {
     if (!check) return undefined;
     const name = check.name ?? 'CheckInput';
     const rejected = check.rejectedName ?? 'InputRejected';
+    const first = this.steps[0]!.name;
     this.add(name, {
       Type: 'Choice',
       Comment: 'The input has what the steps read; otherwise nothing runs',
-      Choices: [{ ...check.condition, Next: this.steps[0]!.name } as JsonPathChoiceRule],
+      ...(typeof check.condition === 'string'
+        ? { QueryLanguage: 'JSONata', Choices: [{ Condition: check.condition, Next: first }] }
+        : { Choices: [{ ...check.condition, Next: first } as JsonPathChoiceRule] }),
       Default: rejected,
     } as ChoiceState);
     this.add(rejected, { Type: 'Fail', Error: check.error, Cause: check.cause });

@@ -12,6 +12,11 @@ type Obj = Record<string, unknown>;
 export interface WalkScenario {
   /** The error a state (by name; a branch state fails its Parallel) raises, on its first `times` entries (default: every entry). */
   failures?: Record<string, { error: string; times?: number }>;
+  /**
+   * What the JSONata Choice rules of a state (by name) evaluate to: the walk does not run JSONata.
+   * @default true (the walk's input, `{ order: { orderId: 'ord-1' } }`, passes the input check)
+   */
+  jsonataConditions?: Record<string, boolean>;
   /** The `Payload` a Task (by name) returns, instead of `{ ok: <name> }`. */
   results?: Record<string, Json>;
   /** What each review returns, in order: an outcome, or an error (e.g. `States.Timeout`). */
@@ -65,7 +70,9 @@ export function walk(definition: Obj, scenario: WalkScenario = {}): WalkResult {
       if (type === 'Fail') return { kind: 'end', end: { type: 'Fail', state: name, error: state['Error'] as string }, data };
       if (type === 'Choice') {
         const rules = state['Choices'] as Obj[];
-        const match = rules.find((rule) => evaluate(rule, data, variables));
+        const match = rules.find((rule) =>
+          'Condition' in rule ? (scenario.jsonataConditions?.[name] ?? true) : evaluate(rule, data, variables),
+        );
         const next = (match?.['Next'] ?? state['Default']) as string | undefined;
         if (next === undefined) return { kind: 'error', error: 'States.NoChoiceMatched' };
         name = next;
