@@ -1,9 +1,14 @@
 import {
+  ChargeAuthorisationSchema,
   ChargePaymentInputSchema,
   ChargePaymentOutputSchema,
   InvalidOrderError,
   orderTotal,
+  paymentRecordFrom,
   SagaError,
+  type AuthorisePaymentInput,
+  type CapturePaymentInput,
+  type ChargeAuthorisation,
   type ChargePaymentOutput,
   type Order,
 } from '@saga/contracts';
@@ -11,14 +16,10 @@ import {
   describeStripeError,
   isProviderUnavailable,
   isStripeError,
-  readPaymentRecord,
-  recordPaymentIntent,
   stripeErrorFacts,
   UnexpectedStripeError,
-  updatePaymentStatus,
   type PaymentDeps,
   type PaymentStripe,
-  type PaymentStatus,
   type StripeErrorLike,
 } from '@saga/lambda-kit/payments';
 import type Stripe from 'stripe';
@@ -42,31 +43,46 @@ export const chargeKeys = {
 const MAX_STEPS = 4;
 
 /**
- * ChargePayment: authorise the order total on the order's card (manual capture), record the
- * PaymentIntent in the order record, then capture it. Idempotent across retries: the order record says
- * which PaymentIntent belongs to the order, and the step continues from that PaymentIntent's state
- * (captured → done; authorised → capture), so no retry charges twice, even after Stripe's 24 h
- * idempotency window.
+ * ChargePayment, one Lambda for two Task states. The state machine reads the order record, calls
+ * `authorise`, records the PaymentIntent it returns (a conditional write), then calls `capture`. So a
+ * PaymentIntent is captured only once it is recorded, and a retry (even days later, after Stripe has
+ * forgotten its idempotency keys) continues from the recorded one instead of charging again.
+ *
+ * - `authorise`: continues from the PaymentIntent the record names (or, failing that, the one this step
+ *   returned before, `previous`), else creates one with manual capture. Returns it `authorised`,
+ *   `captured` (a retry found it captured) or `declined` (with the decline code). When the record
+ *   names another PaymentIntent than `previous`, `previous` lost the race to be recorded: it is canceled.
+ * - `capture`: captures the recorded authorisation and returns the captured payment.
  *
  * @throws {InvalidOrderError} `InvalidOrder` when the input breaks its contract (before any side effect)
- * @throws {SagaError} `PaymentDeclined` (card declined, authentication required, authorisation canceled
- *   or expired before capture); `PaymentProviderUnavailable` (Stripe 429 / 5xx / unreachable: retry)
+ * @throws {SagaError} `PaymentDeclined` (a decline Stripe reports without a PaymentIntent, or an
+ *   authorisation canceled or expired before capture); `PaymentProviderUnavailable` (Stripe 429 / 5xx /
+ *   unreachable, or a PaymentIntent still processing: retry)
+ * @throws {PaymentMismatchError} `PaymentMismatch` when the PaymentIntent is not this order's amount,
+ *   currency or order, or cannot be what the input says it is
+ * @throws {PaymentRefundedError} `PaymentRefunded` when the record says the payment was refunded
  * @throws {UnexpectedStripeError} named after the Stripe class for other Stripe errors (escalates)
  */
-export async function chargePayment(input: unknown, deps: ChargePaymentDeps): Promise<ChargePaymentOutput> {
+export async function chargePayment(input: unknown, deps: ChargePaymentDeps): Promise<ChargeAuthorisation> {
   const parsed = ChargePaymentInputSchema.safeParse(input);
   if (!parsed.success) throw InvalidOrderError.fromZodError(parsed.error);
-  const { order } = parsed.data;
-  const ctx = new ChargeContext(order, deps);
-  deps.logger.info('ChargePayment started', { orderId: order.orderId, amount: ctx.amount, currency: order.currency });
+  const step = parsed.data;
+  const charge = new Charge(step.order, deps);
+  deps.logger.info('ChargePayment started', { orderId: charge.orderId, action: step.action, amount: charge.amount, currency: step.order.currency });
   try {
-    const result = await ctx.run();
-    deps.logger.info('ChargePayment captured', { orderId: order.orderId, paymentIntentId: result.paymentIntentId, amount: result.amount });
+    const result = step.action === 'authorise' ? await charge.authorise(step) : await charge.capture(step);
+    deps.logger.info(`ChargePayment ${result.status}`, {
+      orderId: charge.orderId,
+      paymentIntentId: result.paymentIntentId,
+      amount: result.amount,
+      ...(result.status === 'declined' ? { declineReason: result.declineReason } : {}),
+    });
     return result;
   } catch (error) {
     const mapped = mapError(error);
     deps.logger.warn('ChargePayment failed', {
-      orderId: order.orderId,
+      orderId: charge.orderId,
+      action: step.action,
       errorName: mapped instanceof Error ? mapped.name : 'unknown',
       ...(isStripeError(error) ? { stripe: stripeErrorFacts(error) } : {}),
     });
@@ -74,7 +90,7 @@ export async function chargePayment(input: unknown, deps: ChargePaymentDeps): Pr
   }
 }
 
-class ChargeContext {
+class Charge {
   readonly amount: number;
   readonly orderId: string;
 
@@ -86,61 +102,59 @@ class ChargeContext {
     this.orderId = order.orderId;
   }
 
-  private now(): Date {
-    return this.deps.now?.() ?? new Date();
+  async authorise({ record, previous }: AuthorisePaymentInput): Promise<ChargeAuthorisation> {
+    const stripe = await this.deps.stripe();
+    const payment = paymentRecordFrom(record);
+    if (payment?.paymentStatus === 'refunded') {
+      // A refunded PaymentIntent still reads `succeeded` at Stripe: resuming it would count as paid.
+      throw new PaymentRefundedError(`the order's payment ${payment.paymentIntentId ?? ''} was refunded; charging the order again needs a person`);
+    }
+    const recorded = payment?.paymentIntentId;
+    if (previous !== null && recorded !== undefined && previous.paymentIntentId !== recorded) {
+      await this.cancelUnrecorded(stripe, previous, recorded);
+    }
+    const known = recorded ?? previous?.paymentIntentId;
+    if (known === undefined) return this.create(stripe);
+
+    const pi = await stripe.paymentIntents.retrieve(known);
+    this.deps.logger.info('ChargePayment resumes a known PaymentIntent', {
+      orderId: this.orderId,
+      paymentIntentId: pi.id,
+      stripeStatus: pi.status,
+      recorded: known === recorded,
+    });
+    this.checkMatchesOrder(pi);
+    return this.settle(stripe, pi);
   }
 
-  async run(): Promise<ChargePaymentOutput> {
+  async capture({ authorisation }: CapturePaymentInput): Promise<ChargePaymentOutput> {
     const stripe = await this.deps.stripe();
-    const record = await readPaymentRecord(this.deps.dynamodb, this.deps.ordersTable, this.orderId);
-    let pi: Stripe.PaymentIntent;
-    if (record?.paymentIntentId) {
-      pi = await stripe.paymentIntents.retrieve(record.paymentIntentId);
-      this.deps.logger.info('ChargePayment resumes a recorded PaymentIntent', {
-        orderId: this.orderId,
-        paymentIntentId: pi.id,
-        stripeStatus: pi.status,
-      });
-    } else {
-      pi = await this.authorise(stripe);
-    }
+    let pi: Stripe.PaymentIntent = await stripe.paymentIntents.retrieve(authorisation.paymentIntentId);
     this.checkMatchesOrder(pi);
-
     for (let step = 0; step < MAX_STEPS; step++) {
       switch (pi.status) {
         case 'succeeded':
-          await this.recordCaptured(pi.id);
-          return ChargePaymentOutputSchema.parse({
-            paymentIntentId: pi.id,
-            amount: pi.amount_received,
-            currency: pi.currency,
-            status: 'captured',
-          });
+          return ChargePaymentOutputSchema.parse(this.result(pi, 'captured'));
         case 'requires_capture':
-          pi = await this.capture(stripe, pi);
+          pi = await this.captureOnce(stripe, pi);
           break;
+        case 'processing':
+          throw stillProcessing(pi);
+        case 'canceled':
+          throw authorisationCanceled(pi);
         case 'requires_payment_method':
         case 'requires_confirmation':
-          pi = await this.confirm(stripe, pi);
-          break;
         case 'requires_action':
-          throw new SagaError('PaymentDeclined', 'authentication_required: the card asks for customer authentication (3-D Secure)');
-        case 'processing':
-          throw new SagaError('PaymentProviderUnavailable', `payment ${pi.id} is still processing at Stripe; retry later`);
-        case 'canceled':
-          throw new SagaError(
-            'PaymentDeclined',
-            `authorisation_canceled: the authorisation was canceled before capture (cancellation_reason: ${pi.cancellation_reason ?? 'unknown'}), e.g. it expired`,
-          );
+          throw new PaymentMismatchError(`PaymentIntent ${pi.id} is ${pi.status}: it holds no authorisation to capture`);
         default:
-          throw new Error(`PaymentIntent ${pi.id} has an unknown status ${String(pi.status)}`);
+          throw new Error(`PaymentIntent ${pi.id} has an unknown status ${String((pi as { status: unknown }).status)}`);
       }
     }
     throw new Error(`PaymentIntent ${pi.id} did not settle after ${MAX_STEPS} steps (status ${pi.status})`);
   }
 
-  /** Creates and confirms a manual-capture PaymentIntent, then records it (or yields to one recorded meanwhile). */
-  private async authorise(stripe: PaymentStripe): Promise<Stripe.PaymentIntent> {
+  /** Creates and confirms a manual-capture PaymentIntent; a card decline is returned, for the state machine to record. */
+  private async create(stripe: PaymentStripe): Promise<ChargeAuthorisation> {
     let pi: Stripe.PaymentIntent;
     try {
       pi = await stripe.paymentIntents.create(
@@ -156,39 +170,64 @@ class ChargeContext {
         { idempotencyKey: chargeKeys.authorise(this.orderId) },
       );
     } catch (error) {
-      if (isStripeError(error, 'StripeCardError') && error.payment_intent?.id) {
-        // Record the declined intent so a retry continues from it and the compensation can cancel it.
-        await this.recordBestEffort(error.payment_intent.id, 'declined');
-      }
+      // Recorded, the declined PaymentIntent lets a retry confirm it again and the compensation cancel it.
+      if (isStripeError(error, 'StripeCardError') && error.payment_intent?.id) return this.declined(error.payment_intent, declineReason(error));
       throw error;
     }
-    this.deps.logger.info('ChargePayment authorised', { orderId: this.orderId, paymentIntentId: pi.id, stripeStatus: pi.status });
-    const result = await recordPaymentIntent(this.deps.dynamodb, this.deps.ordersTable, {
-      orderId: this.orderId,
-      paymentIntentId: pi.id,
-      amount: this.amount,
-      currency: this.order.currency,
-      status: 'authorised',
-      now: this.now(),
-    });
-    if (result.recorded) return pi;
-
-    // Another attempt recorded a different PaymentIntent first (possible only once Stripe has forgotten
-    // the authorise key): keep that one and release ours.
-    this.deps.logger.warn('ChargePayment found another PaymentIntent recorded; canceling its own', {
-      orderId: this.orderId,
-      paymentIntentId: pi.id,
-      recordedPaymentIntentId: result.existingPaymentIntentId,
-    });
-    await stripe.paymentIntents.cancel(
-      pi.id,
-      { cancellation_reason: 'duplicate' },
-      { idempotencyKey: chargeKeys.cancelDuplicate(this.orderId, pi.id) },
-    );
-    return stripe.paymentIntents.retrieve(result.existingPaymentIntentId);
+    this.checkMatchesOrder(pi);
+    return this.settle(stripe, pi);
   }
 
-  private async capture(stripe: PaymentStripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
+  /** Where a PaymentIntent of this order stands, confirming it again after an earlier decline. */
+  private async settle(stripe: PaymentStripe, pi: Stripe.PaymentIntent): Promise<ChargeAuthorisation> {
+    for (let step = 0; step < MAX_STEPS; step++) {
+      switch (pi.status) {
+        case 'requires_capture':
+          return ChargeAuthorisationSchema.parse(this.result(pi, 'authorised'));
+        case 'succeeded':
+          return ChargeAuthorisationSchema.parse(this.result(pi, 'captured'));
+        case 'requires_action':
+          return this.declined(pi, 'authentication_required'); // 3-D Secure asked: no customer here to answer it
+        case 'requires_payment_method':
+        case 'requires_confirmation':
+          try {
+            pi = await this.confirm(stripe, pi);
+          } catch (error) {
+            if (isStripeError(error, 'StripeCardError')) return this.declined(pi, declineReason(error));
+            throw error;
+          }
+          break;
+        case 'processing':
+          throw stillProcessing(pi);
+        case 'canceled':
+          throw authorisationCanceled(pi);
+        default:
+          throw new Error(`PaymentIntent ${pi.id} has an unknown status ${String((pi as { status: unknown }).status)}`);
+      }
+    }
+    throw new Error(`PaymentIntent ${pi.id} did not settle after ${MAX_STEPS} steps (status ${pi.status})`);
+  }
+
+  /**
+   * `previous` was not recorded: another PaymentIntent was, first (possible only once Stripe has
+   * forgotten the authorise key). Keep the recorded one and release the hold of ours.
+   */
+  private async cancelUnrecorded(stripe: PaymentStripe, previous: ChargeAuthorisation, recorded: string): Promise<void> {
+    const mismatch = () => new PaymentMismatchError(`PaymentIntent ${previous.paymentIntentId} was captured but the order record names ${recorded}`);
+    if (previous.status === 'captured') throw mismatch();
+    this.deps.logger.warn('ChargePayment found another PaymentIntent recorded; canceling its own', {
+      orderId: this.orderId,
+      paymentIntentId: previous.paymentIntentId,
+      recordedPaymentIntentId: recorded,
+    });
+    const pi = await stripe.paymentIntents.retrieve(previous.paymentIntentId);
+    this.checkMatchesOrder(pi);
+    if (pi.status === 'canceled') return;
+    if (pi.status === 'succeeded') throw mismatch();
+    await stripe.paymentIntents.cancel(pi.id, { cancellation_reason: 'duplicate' }, { idempotencyKey: chargeKeys.cancelDuplicate(this.orderId, pi.id) });
+  }
+
+  private async captureOnce(stripe: PaymentStripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
     try {
       return await stripe.paymentIntents.capture(pi.id, {}, { idempotencyKey: chargeKeys.capture(this.orderId) });
     } catch (error) {
@@ -203,78 +242,59 @@ class ChargeContext {
 
   private async confirm(stripe: PaymentStripe, pi: Stripe.PaymentIntent): Promise<Stripe.PaymentIntent> {
     const after = typeof pi.latest_charge === 'string' ? pi.latest_charge : (pi.latest_charge?.id ?? null);
-    try {
-      return await stripe.paymentIntents.confirm(
-        pi.id,
-        { payment_method: this.order.payment.paymentMethodId },
-        { idempotencyKey: chargeKeys.confirm(this.orderId, after) },
-      );
-    } catch (error) {
-      if (isStripeError(error, 'StripeCardError')) await this.setStatusBestEffort(pi.id, 'declined');
-      throw error;
-    }
+    return stripe.paymentIntents.confirm(
+      pi.id,
+      { payment_method: this.order.payment.paymentMethodId },
+      { idempotencyKey: chargeKeys.confirm(this.orderId, after) },
+    );
   }
 
-  /** A recorded PaymentIntent must be for this order's amount and currency. */
+  /** A PaymentIntent must be for this order: its amount, currency and `metadata.orderId`. */
   private checkMatchesOrder(pi: Stripe.PaymentIntent): void {
     if (pi.amount !== this.amount || pi.currency !== this.order.currency) {
       throw new PaymentMismatchError(
         `PaymentIntent ${pi.id} is for ${pi.amount} ${pi.currency}, the order total is ${this.amount} ${this.order.currency}`,
       );
     }
+    const owner = pi.metadata?.['orderId'];
+    if (owner !== undefined && owner !== this.orderId) throw new PaymentMismatchError(`PaymentIntent ${pi.id} belongs to another order`);
   }
 
-  /** Marks the capture; also restores the record's PaymentIntent id should the item have been lost. */
-  private async recordCaptured(paymentIntentId: string): Promise<void> {
-    const result = await recordPaymentIntent(this.deps.dynamodb, this.deps.ordersTable, {
-      orderId: this.orderId,
-      paymentIntentId,
-      amount: this.amount,
-      currency: this.order.currency,
-      status: 'captured',
-      now: this.now(),
-    });
-    if (!result.recorded) {
-      throw new PaymentMismatchError(
-        `captured PaymentIntent ${paymentIntentId} but the order record names ${result.existingPaymentIntentId}`,
-      );
-    }
+  private result(pi: Stripe.PaymentIntent, status: 'authorised' | 'captured') {
+    return { paymentIntentId: pi.id, amount: status === 'captured' ? pi.amount_received : pi.amount, currency: pi.currency, status };
   }
 
-  private async setStatus(paymentIntentId: string, status: PaymentStatus): Promise<void> {
-    await updatePaymentStatus(this.deps.dynamodb, this.deps.ordersTable, { orderId: this.orderId, paymentIntentId, status, now: this.now() });
-  }
-
-  private async setStatusBestEffort(paymentIntentId: string, status: PaymentStatus): Promise<void> {
-    try {
-      await this.setStatus(paymentIntentId, status);
-    } catch (error) {
-      this.deps.logger.warn('ChargePayment could not update the order record', { orderId: this.orderId, errorName: errorName(error) });
-    }
-  }
-
-  private async recordBestEffort(paymentIntentId: string, status: PaymentStatus): Promise<void> {
-    try {
-      await recordPaymentIntent(this.deps.dynamodb, this.deps.ordersTable, {
-        orderId: this.orderId,
-        paymentIntentId,
-        amount: this.amount,
-        currency: this.order.currency,
-        status,
-        now: this.now(),
-      });
-    } catch (error) {
-      this.deps.logger.warn('ChargePayment could not record the declined PaymentIntent', { orderId: this.orderId, errorName: errorName(error) });
-    }
+  private declined(pi: Stripe.PaymentIntent, reason: string): ChargeAuthorisation {
+    return ChargeAuthorisationSchema.parse({ paymentIntentId: pi.id, amount: pi.amount, currency: pi.currency, status: 'declined', declineReason: reason });
   }
 }
 
+function stillProcessing(pi: Stripe.PaymentIntent): SagaError {
+  return new SagaError('PaymentProviderUnavailable', `payment ${pi.id} is still processing at Stripe; retry later`);
+}
+
+function authorisationCanceled(pi: Stripe.PaymentIntent): SagaError {
+  return new SagaError(
+    'PaymentDeclined',
+    `authorisation_canceled: the authorisation was canceled before capture (cancellation_reason: ${pi.cancellation_reason ?? 'unknown'}), e.g. it expired`,
+  );
+}
+
 /**
- * The PaymentIntent recorded for the order does not match the order (amount or currency): the order
- * changed after it was charged. Not in the taxonomy, so it escalates to a person.
+ * The PaymentIntent does not match the order (amount, currency, order) or the input's account of it:
+ * the order changed after it was charged, or the state machine passed the wrong PaymentIntent. Not in
+ * the taxonomy, so it escalates to a person.
  */
 export class PaymentMismatchError extends Error {
   override readonly name = 'PaymentMismatch';
+}
+
+/**
+ * The order record says the order's payment was refunded (its compensation ran): ChargePayment
+ * running again for it is not something to settle automatically. Not in the taxonomy: it escalates.
+ */
+export class PaymentRefundedError extends Error {
+  override readonly name = 'PaymentRefunded';
 }
 
 /** Maps a failure to the saga taxonomy: Stripe errors by class; everything else passes through. */
@@ -290,8 +310,4 @@ export function mapError(error: unknown): unknown {
 /** The decline code only (no card or customer data): `insufficient_funds`, `generic_decline`, ... */
 function declineReason(error: StripeErrorLike): string {
   return error.decline_code || error.code || 'card_declined';
-}
-
-function errorName(error: unknown): string {
-  return error instanceof Error ? error.name : typeof error;
 }

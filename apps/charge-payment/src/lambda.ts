@@ -1,5 +1,5 @@
 import type { Logger } from '@aws-lambda-powertools/logger';
-import type { ChargePaymentOutput } from '@saga/contracts';
+import type { ChargeAuthorisation } from '@saga/contracts';
 import { createPaymentDeps } from '@saga/lambda-kit/payments';
 import type { Context } from 'aws-lambda';
 import { chargePayment, type ChargePaymentDeps } from './charge-payment.js';
@@ -7,10 +7,10 @@ import { chargePayment, type ChargePaymentDeps } from './charge-payment.js';
 /** The Powertools service name of this function's logs. */
 export const SERVICE_NAME = 'charge-payment';
 
-/** A Lambda handler around {@link chargePayment}: the event is the step input (`{ order }`). */
+/** A Lambda handler around {@link chargePayment}: the event is the step input (`{ action: 'authorise' | 'capture', order, ... }`). */
 export function createHandler(
   deps: ChargePaymentDeps & { readonly logger: ChargePaymentDeps['logger'] & Partial<Pick<Logger, 'addContext'>> },
-): (event: unknown, context?: Context) => Promise<ChargePaymentOutput> {
+): (event: unknown, context?: Context) => Promise<ChargeAuthorisation> {
   return async (event, context) => {
     if (context) deps.logger.addContext?.(context);
     return chargePayment(event, deps);
@@ -18,8 +18,8 @@ export function createHandler(
 }
 
 /**
- * The production dependencies ({@link createPaymentDeps}: AWS clients, a lazily keyed Stripe client, a
- * Powertools logger), built once per cold start.
+ * The production dependencies ({@link createPaymentDeps}: a lazily keyed Stripe client and a Powertools
+ * logger; no AWS client), built once per cold start.
  * @throws {ConfigurationError} when the environment is incomplete
  */
 export function defaultDeps(env: Readonly<Record<string, string | undefined>> = process.env) {

@@ -1,75 +1,120 @@
-import { anOrder, readPaymentRecord } from '@saga/lambda-kit/payments';
-import { LAMBDA_SESSION_TOKEN, PAYMENT_BUNDLE_SECRET_ARN, startPaymentBundleRig, type BundleOutcome, type PaymentBundleRig } from '@saga/testkit';
+import { anOrder, recordLookup } from '@saga/lambda-kit/payments';
+import {
+  invokeBundle,
+  LAMBDA_SESSION_TOKEN,
+  lambdaLikeEnv,
+  PAYMENT_BUNDLE_SECRET_ARN,
+  startSecretsExtensionStub,
+  startStripeServer,
+  type BundleOutcome,
+  type SecretsExtensionStub,
+  type StripeServer,
+} from '@saga/testkit';
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 
-// The artifact Lambda runs: dist/lambda/handler.mjs (the `bundle` target, with the payment trims:
-// a Stripe client with PaymentIntents and Refunds only, no Secrets Manager client), imported by a
-// fresh Node process with a Lambda-like environment (credentials and session token in variables).
-// The Stripe key comes from a stand-in for the AWS Parameters and Secrets Lambda Extension, Stripe
-// is the testkit's Stripe-wire server and DynamoDB is dynalite.
+// The artifact Lambda runs: dist/lambda/handler.mjs (the `bundle` target, with the payment trims: a
+// Stripe client with PaymentIntents and Refunds only, no AWS SDK client at all), imported by a fresh
+// Node process with a Lambda-like environment (credentials and session token in variables). The Stripe
+// key comes from a stand-in for the AWS Parameters and Secrets Lambda Extension; Stripe is the
+// testkit's Stripe-wire server. The order record is part of the events, as the state machine passes it.
 
 const BUNDLE = fileURLToPath(new URL('../dist/lambda/handler.mjs', import.meta.url));
 const META = fileURLToPath(new URL('../dist/lambda/meta.json', import.meta.url));
 
-
-let rig: PaymentBundleRig;
-// Fresh servers and tables per test: each one reads the ledger and the extension's requests from zero.
+let stripe: StripeServer;
+let extension: SecretsExtensionStub;
+// Fresh servers per test: each one reads the ledger and the extension's requests from zero.
 beforeEach(async () => {
-  rig = await startPaymentBundleRig('charge-bundle');
+  stripe = await startStripeServer();
+  extension = await startSecretsExtensionStub(PAYMENT_BUNDLE_SECRET_ARN, () => stripe.apiKey);
 });
 afterEach(async () => {
-  await rig.close();
+  await stripe.close();
+  await extension.close();
 });
-const invoke = (events: unknown[]): Promise<BundleOutcome[]> => rig.invoke(BUNDLE, events);
+
+/** One cold start, configured as the stack configures ChargePayment, invoked with each event in turn. */
+const invoke = (events: unknown[]): Promise<BundleOutcome[]> =>
+  invokeBundle(
+    BUNDLE,
+    events,
+    lambdaLikeEnv({
+      STRIPE_SECRET_ARN: PAYMENT_BUNDLE_SECRET_ARN,
+      STRIPE_API_BASE: stripe.url,
+      STRIPE_MAX_NETWORK_RETRIES: '0',
+      STRIPE_TIMEOUT_MS: '2000',
+      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
+    }),
+  );
+
+const authorise = (order = anOrder(), record?: { paymentIntentId: string; paymentStatus: 'authorised' | 'captured' }) => ({
+  action: 'authorise',
+  order,
+  record: recordLookup(order.orderId, record),
+  previous: null,
+});
 
 describe('the bundled ChargePayment handler (dist/lambda/handler.mjs)', () => {
-  it('charges, records and captures; reads the key through the extension once per cold start', async () => {
-    const [first, second, replay] = await invoke([
-      { order: anOrder() },
-      { order: anOrder({ orderId: 'ord-1002' }) },
-      { order: anOrder() },
+  it('authorises, captures, resumes a recorded PaymentIntent; reads the key through the extension once per cold start', async () => {
+    const [authorised] = await invoke([authorise()]);
+    expect(authorised).toEqual({ ok: true, value: { paymentIntentId: expect.stringMatching(/^pi_/), amount: 2999, currency: 'eur', status: 'authorised' } });
+    if (!authorised?.ok) throw new Error('the authorisation failed');
+    const pi = authorised.value['paymentIntentId'] as string;
+
+    const [resumed, captured, replay, afterCapture] = await invoke([
+      authorise(anOrder(), { paymentIntentId: pi, paymentStatus: 'authorised' }),
+      { action: 'capture', order: anOrder(), authorisation: authorised.value },
+      { action: 'capture', order: anOrder(), authorisation: authorised.value },
+      authorise(anOrder(), { paymentIntentId: pi, paymentStatus: 'captured' }),
     ]);
-    expect(first).toEqual({ ok: true, value: { paymentIntentId: expect.stringMatching(/^pi_/), amount: 2999, currency: 'eur', status: 'captured' } });
-    expect(second).toMatchObject({ ok: true, value: { status: 'captured' } });
-    expect(replay).toEqual(first); // continued from the order record: retrieved, not charged again
-    if (!first?.ok) throw new Error('the first charge failed');
-    const pi = first.value['paymentIntentId'];
-    expect(await readPaymentRecord(rig.dynamodb, rig.ordersTable, 'ord-1001')).toMatchObject({ paymentIntentId: pi, paymentStatus: 'captured' });
-    expect(rig.stripe.ledger({ orderId: 'ord-1001' })).toEqual([expect.objectContaining({ authorisations: 1, captures: 1, captured: 2999 })]);
-    expect(rig.stripe.requests({ method: 'POST' }).map((r) => [r.path.replace(/pi_\w+/, ':id'), r.idempotencyKey])).toEqual([
+    expect(resumed).toEqual(authorised);
+    const capturedPayment = { ok: true, value: { paymentIntentId: pi, amount: 2999, currency: 'eur', status: 'captured' } };
+    expect(captured).toEqual(capturedPayment);
+    expect(replay).toEqual(capturedPayment);
+    expect(afterCapture).toEqual(capturedPayment);
+    expect(stripe.ledger({ orderId: 'ord-1001' })).toEqual([expect.objectContaining({ authorisations: 1, captures: 1, captured: 2999 })]);
+    expect(stripe.requests({ method: 'POST' }).map((r) => [r.path.replace(/pi_\w+/, ':id'), r.idempotencyKey])).toEqual([
       ['/v1/payment_intents', 'ord-1001:authorise:v1'],
-      ['/v1/payment_intents/:id/capture', 'ord-1001:capture:v1'],
-      ['/v1/payment_intents', 'ord-1002:authorise:v1'],
-      ['/v1/payment_intents/:id/capture', 'ord-1002:capture:v1'],
+      ['/v1/payment_intents/:id/capture', 'ord-1001:capture:v1'], // the replay found it captured: no second capture
     ]);
-    expect(rig.extension.requests).toEqual([{ url: `/secretsmanager/get?secretId=${encodeURIComponent(PAYMENT_BUNDLE_SECRET_ARN)}`, token: LAMBDA_SESSION_TOKEN }]);
+    const secretRead = { url: `/secretsmanager/get?secretId=${encodeURIComponent(PAYMENT_BUNDLE_SECRET_ARN)}`, token: LAMBDA_SESSION_TOKEN };
+    expect(extension.requests).toEqual([secretRead, secretRead]); // two cold starts
   });
 
-  it('keeps the saga error names: InvalidOrder, PaymentDeclined (recorded), PaymentProviderUnavailable', async () => {
-    const declined = anOrder({ orderId: 'ord-declined', payment: { paymentMethodId: 'pm_card_chargeDeclinedInsufficientFunds' } });
-    const [invalid, decline] = await invoke([{ order: { ...anOrder(), currency: 'xyz' } }, { order: declined }]);
-    expect(invalid).toMatchObject({ ok: false, name: 'InvalidOrder' });
-    expect(decline).toEqual({ ok: false, name: 'PaymentDeclined', message: 'insufficient_funds' });
-    expect(await readPaymentRecord(rig.dynamodb, rig.ordersTable, 'ord-declined')).toMatchObject({ paymentStatus: 'declined' });
+  it('keeps the saga error names and results: InvalidOrder, declined, PaymentProviderUnavailable', async () => {
+    const declinedOrder = anOrder({ orderId: 'ord-declined', payment: { paymentMethodId: 'pm_card_chargeDeclinedInsufficientFunds' } });
+    const [invalid, noAction, badRecord, declined] = await invoke([
+      { ...authorise(), order: { ...anOrder(), currency: 'xyz' } },
+      { order: anOrder() },
+      { ...authorise(), record: { Item: { amount: { S: 'x' } } } },
+      authorise(declinedOrder),
+    ]);
+    expect(invalid).toMatchObject({ ok: false, name: 'InvalidOrder', message: expect.stringContaining('order.currency invalid_value') });
+    expect(noAction).toMatchObject({ ok: false, name: 'InvalidOrder', message: expect.stringContaining('action invalid_union') });
+    expect(badRecord).toMatchObject({ ok: false, name: 'InvalidOrder', message: expect.stringContaining('record.Item.amount.N invalid_type') });
+    expect(declined).toEqual({
+      ok: true,
+      value: { paymentIntentId: expect.stringMatching(/^pi_/), amount: 2999, currency: 'eur', status: 'declined', declineReason: 'insufficient_funds' },
+    });
 
-    rig.stripe.faults.inject({ kind: '500', times: 'always' });
-    const [outage] = await invoke([{ order: anOrder({ orderId: 'ord-outage' }) }]);
+    stripe.faults.inject({ kind: '500', times: 'always' });
+    const [outage] = await invoke([authorise(anOrder({ orderId: 'ord-outage' }))]);
     expect(outage).toMatchObject({ ok: false, name: 'PaymentProviderUnavailable', message: expect.stringContaining('StripeAPIError') });
   });
 
   it('a secret the role may not read fails with the Secrets Manager error name, before any charge', async () => {
-    rig.extension.answer(400, { __type: 'AccessDeniedException', message: 'not authorized to perform: secretsmanager:GetSecretValue' });
-    const [denied] = await invoke([{ order: anOrder() }]);
+    extension.answer(400, { __type: 'AccessDeniedException', message: 'not authorized to perform: secretsmanager:GetSecretValue' });
+    const [denied] = await invoke([authorise()]);
     expect(denied).toMatchObject({ ok: false, name: 'AccessDeniedException' });
-    expect(rig.stripe.requests()).toHaveLength(0);
+    expect(stripe.requests()).toHaveLength(0);
   });
 
-  it('carries no Secrets Manager client and no Stripe resource beyond PaymentIntents and Refunds', () => {
+  it('carries no AWS SDK client and no Stripe resource beyond PaymentIntents and Refunds', () => {
     const meta = JSON.parse(readFileSync(META, 'utf8')) as { outputs: Record<string, { inputs: Record<string, unknown> }> };
     const inputs = Object.keys(Object.values(meta.outputs)[0]!.inputs);
-    expect(inputs.filter((f) => f.includes('@aws-sdk/client-secrets-manager'))).toEqual([]);
+    expect(inputs.filter((f) => /node_modules\/(@aws-sdk|@smithy|@aws-crypto)\//.test(f))).toEqual([]);
     expect(inputs.filter((f) => /stripe\/esm\/resources\//.test(f)).map((f) => f.replace(/^.*stripe\/esm\//, '')).sort()).toEqual([
       'resources/PaymentIntents.js',
       'resources/Refunds.js',

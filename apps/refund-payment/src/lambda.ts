@@ -7,7 +7,7 @@ import { refundPayment, type RefundPaymentDeps } from './refund-payment.js';
 /** The Powertools service name of this function's logs. */
 export const SERVICE_NAME = 'refund-payment';
 
-/** A Lambda handler around {@link refundPayment}: the event is the step input (`{ order, payment? }`). */
+/** A Lambda handler around {@link refundPayment}: the event is the step input (`{ order, record }`). */
 export function createHandler(
   deps: RefundPaymentDeps & { readonly logger: RefundPaymentDeps['logger'] & Partial<Pick<Logger, 'addContext'>> },
 ): (event: unknown, context?: Context) => Promise<RefundPaymentOutput> {
@@ -18,8 +18,8 @@ export function createHandler(
 }
 
 /**
- * The production dependencies ({@link createPaymentDeps}: AWS clients, a lazily keyed Stripe client, a
- * Powertools logger), built once per cold start.
+ * The production dependencies ({@link createPaymentDeps}: a lazily keyed Stripe client and a Powertools
+ * logger; no AWS client), built once per cold start.
  * @throws {ConfigurationError} when the environment is incomplete
  */
 export function defaultDeps(env: Readonly<Record<string, string | undefined>> = process.env) {

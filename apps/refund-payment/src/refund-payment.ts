@@ -1,18 +1,17 @@
 import {
   InvalidOrderError,
+  paymentRecordFrom,
   RefundPaymentInputSchema,
   RefundPaymentOutputSchema,
   SagaError,
+  type OrderPaymentRecord,
   type RefundPaymentOutput,
 } from '@saga/contracts';
 import {
   describeStripeError,
   isProviderUnavailable,
   isStripeError,
-  readPaymentRecord,
-  recordCompensation,
   stripeErrorFacts,
-  type OrderPaymentRecord,
   type PaymentDeps,
   type PaymentStripe,
 } from '@saga/lambda-kit/payments';
@@ -42,11 +41,12 @@ const MAX_STEPS = 3;
 
 /**
  * RefundPayment, the compensation of ChargePayment: undo whatever the order's payment reached.
- * The PaymentIntent comes from the order record (or, failing that, the step input); its current state
- * decides: an uncaptured authorisation is canceled (`canceled`), a capture is refunded in full
- * (`refunded`; a charge already refunded counts as done), a canceled intent or no intent at all is a
- * `noop`. Every call is idempotent (keys `<orderId>:cancel:v1`, `<orderId>:refund:v1`, and Stripe's
- * own refusal to refund twice once the keys are forgotten).
+ * The PaymentIntent comes from the order record the state machine passes in (ChargePayment's
+ * PaymentIntent is recorded before it is captured); its current state decides: an uncaptured
+ * authorisation is canceled (`canceled`), a capture is refunded in full (`refunded`; a charge already
+ * refunded counts as done), a canceled intent or no intent at all is a `noop`. Every call is
+ * idempotent (keys `<orderId>:cancel:v1`, `<orderId>:refund:v1`, and Stripe's own refusal to refund
+ * twice once the keys are forgotten). It records nothing: the state machine records the outcome.
  *
  * @throws {SagaError} `PaymentProviderUnavailable` (Stripe 429 / 5xx / unreachable: retry);
  *   `CompensationFailed` (bad input, an unknown PaymentIntent, a failed refund, another Stripe error:
@@ -57,11 +57,12 @@ export async function refundPayment(input: unknown, deps: RefundPaymentDeps): Pr
   if (!parsed.success) {
     throw new SagaError('CompensationFailed', `RefundPayment input: ${InvalidOrderError.fromZodError(parsed.error).message}`);
   }
-  const { order, payment } = parsed.data;
+  const { order, record } = parsed.data;
   const orderId = order.orderId;
-  deps.logger.info('RefundPayment started', { orderId, paymentIntentId: payment?.paymentIntentId });
+  const payment = paymentRecordFrom(record);
+  deps.logger.info('RefundPayment started', { orderId, paymentIntentId: payment?.paymentIntentId, paymentStatus: payment?.paymentStatus });
   try {
-    const result = await new Refund(orderId, payment?.paymentIntentId, deps).run();
+    const result = await new Refund(orderId, payment, deps).run();
     deps.logger.info('RefundPayment done', { orderId, ...result });
     return result;
   } catch (error) {
@@ -76,30 +77,16 @@ export async function refundPayment(input: unknown, deps: RefundPaymentDeps): Pr
 }
 
 class Refund {
-  private record: OrderPaymentRecord | undefined;
-
   constructor(
     readonly orderId: string,
-    readonly inputPaymentIntentId: string | undefined,
+    readonly record: OrderPaymentRecord | undefined,
     readonly deps: RefundPaymentDeps,
   ) {}
 
-  private now(): Date {
-    return this.deps.now?.() ?? new Date();
-  }
-
   async run(): Promise<RefundPaymentOutput> {
-    this.record = await readPaymentRecord(this.deps.dynamodb, this.deps.ordersTable, this.orderId);
-    const recorded = this.record?.paymentIntentId;
-    if (recorded && this.inputPaymentIntentId && recorded !== this.inputPaymentIntentId) {
-      throw new SagaError(
-        'CompensationFailed',
-        `the order record names PaymentIntent ${recorded} but the input names ${this.inputPaymentIntentId}`,
-      );
-    }
-    const paymentIntentId = recorded ?? this.inputPaymentIntentId;
+    const paymentIntentId = this.record?.paymentIntentId;
     if (!paymentIntentId) {
-      // ChargePayment records the PaymentIntent before capturing, so nothing was captured.
+      // A PaymentIntent is recorded before it is captured, so nothing was captured.
       this.deps.logger.info('RefundPayment found no PaymentIntent for the order', { orderId: this.orderId });
       return RefundPaymentOutputSchema.parse({ outcome: 'noop' });
     }
@@ -115,7 +102,7 @@ class Refund {
       if (pi.status === 'canceled') {
         // A retry after our own cancel reports what the first attempt did; otherwise (expired, canceled
         // elsewhere) there is nothing to undo.
-        const ours = this.record?.paymentStatus === 'canceled' && this.record.paymentIntentId === pi.id;
+        const ours = this.record?.paymentStatus === 'canceled';
         return RefundPaymentOutputSchema.parse(ours ? { outcome: 'canceled', paymentIntentId: pi.id } : { outcome: 'noop' });
       }
       if (!CANCELABLE.has(pi.status)) {
@@ -123,7 +110,6 @@ class Refund {
       }
       const canceled = await this.cancel(stripe, pi);
       if (canceled.status === 'canceled') {
-        await this.recordBestEffort({ paymentIntentId: pi.id, status: 'canceled' });
         return RefundPaymentOutputSchema.parse({ outcome: 'canceled', paymentIntentId: pi.id });
       }
       pi = canceled; // the state moved on (e.g. captured meanwhile): decide again
@@ -155,11 +141,10 @@ class Refund {
     } catch (error) {
       if (!(isStripeError(error, 'StripeInvalidRequestError') && error.code === 'charge_already_refunded')) throw error;
       // Refunded before (Stripe forgot our key, or someone refunded by hand): done.
-      refundId = (this.record?.paymentIntentId === pi.id ? this.record.refundId : undefined) ?? (await this.findRefund(stripe, pi.id));
+      refundId = this.record?.refundId ?? (await this.findRefund(stripe, pi.id));
       this.deps.logger.info('RefundPayment found the charge already refunded', { orderId: this.orderId, paymentIntentId: pi.id, refundId });
     }
-    await this.recordBestEffort({ paymentIntentId: pi.id, status: 'refunded', refundId });
-    return RefundPaymentOutputSchema.parse({ outcome: 'refunded', refundId });
+    return RefundPaymentOutputSchema.parse({ outcome: 'refunded', paymentIntentId: pi.id, refundId });
   }
 
   private async findRefund(stripe: PaymentStripe, paymentIntentId: string): Promise<string> {
@@ -167,18 +152,6 @@ class Refund {
     const refund = list.data.find((r) => r.status === 'succeeded' || r.status === 'pending') ?? list.data[0];
     if (!refund) throw new SagaError('CompensationFailed', `PaymentIntent ${paymentIntentId} is reported refunded but has no refund`);
     return refund.id;
-  }
-
-  private async recordBestEffort(args: { paymentIntentId: string; status: 'canceled' | 'refunded'; refundId?: string }): Promise<void> {
-    try {
-      await recordCompensation(this.deps.dynamodb, this.deps.ordersTable, { orderId: this.orderId, ...args, now: this.now() });
-    } catch (error) {
-      // Stripe holds the truth (and refuses to refund twice); the record is bookkeeping.
-      this.deps.logger.warn('RefundPayment could not update the order record', {
-        orderId: this.orderId,
-        errorName: error instanceof Error ? error.name : typeof error,
-      });
-    }
   }
 }
 

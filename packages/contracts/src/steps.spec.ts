@@ -3,6 +3,8 @@ import { clone, validOrder } from '../test/fixtures.js';
 import {
   AnalyzeErrorInputSchema,
   BookShipmentInputSchema,
+  ChargeAuthorisationSchema,
+  ChargePaymentInputSchema,
   ChargePaymentOutputSchema,
   Compensations,
   EmitReceiptInputSchema,
@@ -16,12 +18,15 @@ import {
   SagaStateSchema,
   SagaSteps,
   StepContracts,
+  InvalidOrderError,
   orderTotal,
+  type ChargePaymentOutput,
   type SagaState,
+  type StepInput,
   type StepOutput,
 } from './index.js';
 
-const payment: StepOutput<'ChargePayment'> = { paymentIntentId: 'pi_3Nabc', amount: orderTotal(validOrder()), currency: 'gbp', status: 'captured' };
+const payment: ChargePaymentOutput = { paymentIntentId: 'pi_3Nabc', amount: orderTotal(validOrder()), currency: 'gbp', status: 'captured' };
 const reservation: StepOutput<'ReserveStock'> = { reservationId: 'res_ord_2026-0001', lines: [{ sku: 'BOOK-001', quantity: 2 }, { sku: 'PEN-7', quantity: 1 }] };
 const shipment: StepOutput<'BookShipment'> = { shipmentId: 'shp_1', carrier: 'Parcel Co', trackingNumber: 'PC123456789GB' };
 
@@ -62,8 +67,19 @@ describe('step inputs are slices of the saga state', () => {
     expect(EmitReceiptInputSchema.safeParse({ order: validOrder(), payment, reservation }).success).toBe(false);
   });
 
-  it('let compensations run when the step they undo never returned', () => {
-    expect(RefundPaymentInputSchema.parse({ order: validOrder() })).toEqual({ order: validOrder() });
+  it('give the compensation the order record as dynamodb:getItem returns it, with or without an Item', () => {
+    const record = { Item: { paymentIntentId: { S: 'pi_3Nabc' } }, SdkHttpMetadata: { HttpStatusCode: 200 } };
+    expect(RefundPaymentInputSchema.parse({ ...clone(state), record })).toEqual({ order: validOrder(), record: { Item: { paymentIntentId: { S: 'pi_3Nabc' } } } });
+    expect(RefundPaymentInputSchema.parse({ order: validOrder(), record: {} })).toEqual({ order: validOrder(), record: {} });
+    expect(RefundPaymentInputSchema.safeParse({ order: validOrder() }).success).toBe(false);
+  });
+
+  it("refuse a record of another order (the state machine looked up the wrong key)", () => {
+    const record = { Item: { orderId: { S: 'ord_other' } } };
+    const result = RefundPaymentInputSchema.safeParse({ order: validOrder(), record });
+    expect(result.success).toBe(false);
+    expect(InvalidOrderError.fromZodError(result.error!).message).toBe('Invalid order: 1 issue: record.Item.orderId.S custom (record_of_another_order)');
+    expect(RefundPaymentInputSchema.safeParse({ order: validOrder(), record: { Item: { orderId: { S: validOrder().orderId } } } }).success).toBe(true);
   });
 
   it('still validate the order strictly', () => {
@@ -72,7 +88,46 @@ describe('step inputs are slices of the saga state', () => {
   });
 });
 
+describe('ChargePayment input: one Lambda, two actions', () => {
+  const authorised = { paymentIntentId: 'pi_3Nabc', amount: orderTotal(validOrder()), currency: 'gbp', status: 'authorised' } as const;
+
+  it('authorise takes the order, its record (getItem output) and the previous result or null', () => {
+    const input: StepInput<'ChargePayment'> = ChargePaymentInputSchema.parse({ action: 'authorise', order: validOrder(), record: {}, previous: null, payment });
+    expect(input).toEqual({ action: 'authorise', order: validOrder(), record: {}, previous: null });
+    expect(ChargePaymentInputSchema.parse({ action: 'authorise', order: validOrder(), record: {}, previous: authorised })).toMatchObject({ previous: authorised });
+    expect(ChargePaymentInputSchema.safeParse({ action: 'authorise', order: validOrder(), record: {} }).success).toBe(false);
+  });
+
+  it('capture takes the order and an authorised authorisation only', () => {
+    expect(ChargePaymentInputSchema.parse({ action: 'capture', order: validOrder(), authorisation: authorised })).toEqual({
+      action: 'capture',
+      order: validOrder(),
+      authorisation: authorised,
+    });
+    const captured = ChargePaymentInputSchema.safeParse({ action: 'capture', order: validOrder(), authorisation: payment });
+    expect(InvalidOrderError.fromZodError(captured.error!).message).toBe('Invalid order: 1 issue: authorisation.status invalid_value (not an allowed value)');
+  });
+
+  it('refuses an unknown action, or none', () => {
+    for (const input of [{ order: validOrder() }, { action: 'refund', order: validOrder() }]) {
+      const result = ChargePaymentInputSchema.safeParse(input);
+      expect(InvalidOrderError.fromZodError(result.error!).message).toBe('Invalid order: 1 issue: action invalid_union');
+    }
+  });
+});
+
 describe('step outputs', () => {
+  it('ChargePayment authorise returns an authorisation: authorised, captured or declined (with the decline code)', () => {
+    const declined = { paymentIntentId: 'pi_3Nabc', amount: 2500, currency: 'gbp', status: 'declined', declineReason: 'insufficient_funds' };
+    const output: StepOutput<'ChargePayment'> = ChargeAuthorisationSchema.parse(declined);
+    expect(output).toEqual(declined);
+    expect(ChargeAuthorisationSchema.parse({ ...payment, status: 'authorised' })).toEqual({ ...payment, status: 'authorised' });
+    expect(ChargeAuthorisationSchema.parse(payment)).toEqual(payment);
+    expect(ChargeAuthorisationSchema.safeParse({ ...declined, declineReason: undefined }).success).toBe(false);
+    expect(ChargeAuthorisationSchema.safeParse({ ...declined, declineReason: 'Card 4242 declined' }).success).toBe(false);
+    expect(ChargeAuthorisationSchema.safeParse({ ...payment, status: 'requires_capture' }).success).toBe(false);
+  });
+
   it('ChargePayment returns a captured Stripe PaymentIntent', () => {
     expect(ChargePaymentOutputSchema.parse(payment)).toEqual(payment);
     expect(ChargePaymentOutputSchema.safeParse({ ...payment, status: 'requires_capture' }).success).toBe(false);
@@ -81,7 +136,9 @@ describe('step outputs', () => {
   });
 
   it('compensation outcomes are unions on outcome', () => {
-    expect(RefundPaymentOutputSchema.parse({ outcome: 'refunded', refundId: 're_1' })).toEqual({ outcome: 'refunded', refundId: 're_1' });
+    const refunded = { outcome: 'refunded', paymentIntentId: 'pi_1', refundId: 're_1' };
+    expect(RefundPaymentOutputSchema.parse(refunded)).toEqual(refunded);
+    expect(RefundPaymentOutputSchema.safeParse({ outcome: 'refunded', refundId: 're_1' }).success).toBe(false);
     expect(RefundPaymentOutputSchema.parse({ outcome: 'canceled', paymentIntentId: 'pi_1' }).outcome).toBe('canceled');
     expect(RefundPaymentOutputSchema.parse({ outcome: 'noop' })).toEqual({ outcome: 'noop' });
     expect(RefundPaymentOutputSchema.safeParse({ outcome: 'refunded' }).success).toBe(false);
@@ -118,7 +175,7 @@ describe('SagaStateSchema', () => {
       failedStep: 'BookShipment',
       analysis: { source: 'rules', category: 'dependency', retriable: false, likelyCause: 'x', remediation: [], confidence: 0.5 },
       review: { outcome: 'compensate', reviewer: 'sam', decidedAt: '2026-11-22T10:05:00Z' },
-      refund: { outcome: 'refunded', refundId: 're_1' },
+      refund: { outcome: 'refunded', paymentIntentId: payment.paymentIntentId, refundId: 're_1' },
       release: { outcome: 'released', reservationId: reservation.reservationId },
     };
     expect(SagaStateSchema.parse(clone(escalated))).toEqual(escalated);

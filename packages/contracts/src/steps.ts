@@ -6,7 +6,7 @@ import { ReviewOutcomeSchema } from './review.js';
 import { FailedStepSchema, SagaSteps } from './saga-steps.js';
 import { AnalyzeErrorInputSchema, AnalyzeErrorOutputSchema } from './steps/analyze-error.js';
 import { BookShipmentInputSchema, BookShipmentOutputSchema } from './steps/book-shipment.js';
-import { ChargePaymentInputSchema, ChargePaymentOutputSchema } from './steps/charge-payment.js';
+import { ChargeAuthorisationSchema, ChargePaymentInputSchema, ChargePaymentOutputSchema } from './steps/charge-payment.js';
 import { EmitReceiptInputSchema, EmitReceiptOutputSchema } from './steps/emit-receipt.js';
 import { RefundPaymentInputSchema, RefundPaymentOutputSchema } from './steps/refund-payment.js';
 import { ReleaseStockInputSchema, ReleaseStockOutputSchema } from './steps/release-stock.js';
@@ -64,9 +64,13 @@ export const ResultPaths = {
   [SagaSteps.WaitForHumanReview]: '$.review',
 } as const satisfies Record<string, `$.${SagaStateSlot}`>;
 
-/** The input and output contract of every Task state, keyed by state name. */
+/**
+ * The input and output contract of every Task state's Lambda, keyed by step name. ChargePayment's
+ * function serves two Task states (`action: 'authorise' | 'capture'`): its output is a
+ * `ChargeAuthorisation`, of which `capture` returns the `captured` member (`ChargePaymentOutput`).
+ */
 export const StepContracts = {
-  [SagaSteps.ChargePayment]: { input: ChargePaymentInputSchema, output: ChargePaymentOutputSchema },
+  [SagaSteps.ChargePayment]: { input: ChargePaymentInputSchema, output: ChargeAuthorisationSchema },
   [SagaSteps.ReserveStock]: { input: ReserveStockInputSchema, output: ReserveStockOutputSchema },
   [SagaSteps.BookShipment]: { input: BookShipmentInputSchema, output: BookShipmentOutputSchema },
   [SagaSteps.EmitReceipt]: { input: EmitReceiptInputSchema, output: EmitReceiptOutputSchema },

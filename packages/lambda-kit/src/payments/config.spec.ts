@@ -1,12 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, loadPaymentConfig, parseStripeApiBase } from './config.js';
 
-const base = { ORDERS_TABLE: 'saga-orders', STRIPE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:stripe-AbCdEf' };
+const base = { STRIPE_SECRET_ARN: 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:stripe-AbCdEf' };
 
 describe('loadPaymentConfig', () => {
-  it('reads the table, the secret and the defaults', () => {
-    expect(loadPaymentConfig(base)).toEqual({
-      ordersTable: 'saga-orders',
+  it('reads the secret and the defaults; no table (the state machine passes the order record in)', () => {
+    expect(loadPaymentConfig({ ...base, ORDERS_TABLE: 'ignored' })).toEqual({
       stripe: { secretArn: base.STRIPE_SECRET_ARN, timeoutMs: 10_000, maxNetworkRetries: 2 },
     });
   });
@@ -17,14 +16,13 @@ describe('loadPaymentConfig', () => {
   });
 
   it('accepts a local test key instead of the secret, and refuses live keys there', () => {
-    expect(loadPaymentConfig({ ORDERS_TABLE: 't-1', STRIPE_SECRET_KEY: 'sk_test_abc' }).stripe.secretKey).toBe('sk_test_abc');
-    expect(() => loadPaymentConfig({ ORDERS_TABLE: 't-1', STRIPE_SECRET_KEY: 'sk_live_abc' })).toThrow(/test keys only/);
+    expect(loadPaymentConfig({ STRIPE_SECRET_KEY: 'sk_test_abc' }).stripe.secretKey).toBe('sk_test_abc');
+    expect(() => loadPaymentConfig({ STRIPE_SECRET_KEY: 'sk_live_abc' })).toThrow(/test keys only/);
   });
 
   it.each([
-    [{ STRIPE_SECRET_ARN: 'x' }, /ORDERS_TABLE is required/],
-    [{ ORDERS_TABLE: 'a b' }, /ORDERS_TABLE must be a DynamoDB table name/],
-    [{ ORDERS_TABLE: 'orders' }, /STRIPE_SECRET_ARN is required/],
+    [{}, /STRIPE_SECRET_ARN is required/],
+    [{ STRIPE_SECRET_ARN: ' ' }, /STRIPE_SECRET_ARN is required/],
     [{ ...base, STRIPE_TIMEOUT_MS: 'soon' }, /STRIPE_TIMEOUT_MS must be an integer from 100 to 120000/],
     [{ ...base, STRIPE_MAX_NETWORK_RETRIES: '9' }, /STRIPE_MAX_NETWORK_RETRIES must be an integer from 0 to 5/],
     [{ ...base, STRIPE_API_BASE: 'localhost:12111' }, /STRIPE_API_BASE/],

@@ -4,16 +4,15 @@
  *
  * | variable | required | meaning |
  * | --- | --- | --- |
- * | `ORDERS_TABLE` | yes | DynamoDB table of order records (`pk` = `ORDER#<orderId>`, `sk` = `ORDER`) |
  * | `STRIPE_SECRET_ARN` | yes, unless `STRIPE_SECRET_KEY` | Secrets Manager secret holding the Stripe secret key (read through the Lambda extension) |
  * | `STRIPE_SECRET_KEY` | no | LOCAL RUNS ONLY: a `sk_test_` key used instead of the secret |
  * | `STRIPE_API_BASE` | no | Stripe API base URL, e.g. `http://127.0.0.1:12111` (default: api.stripe.com) |
  * | `STRIPE_TIMEOUT_MS` | no | per-request timeout of the Stripe SDK (default 10000) |
  * | `STRIPE_MAX_NETWORK_RETRIES` | no | the Stripe SDK's own retries, same idempotency key (default 2) |
  *
- * The DynamoDB endpoint follows the AWS SDK's variables (`AWS_ENDPOINT_URL_DYNAMODB`, `AWS_REGION`). The
- * secret is read through the AWS Parameters and Secrets Lambda Extension (`AWS_SESSION_TOKEN`,
- * `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`; see `secrets-extension.ts`).
+ * The secret is read through the AWS Parameters and Secrets Lambda Extension (`AWS_SESSION_TOKEN`,
+ * `PARAMETERS_SECRETS_EXTENSION_HTTP_PORT`; see `secrets-extension.ts`). No table: the state machine
+ * reads and writes the order record and passes it in (see `@saga/contracts`, `order-record.ts`).
  */
 
 /** A missing or malformed setting. Its message names the variable, never a secret value. */
@@ -42,7 +41,6 @@ export interface StripeApiBase {
 
 /** What a payment Lambda needs to know. */
 export interface PaymentConfig {
-  readonly ordersTable: string;
   readonly stripe: StripeConfig;
 }
 
@@ -52,10 +50,6 @@ const TEST_KEY = /^(sk|rk)_test_[A-Za-z0-9_]{1,247}$/;
 
 /** Reads the configuration. @throws {ConfigurationError} naming the offending variable. */
 export function loadPaymentConfig(env: Env = process.env): PaymentConfig {
-  const ordersTable = required(env, 'ORDERS_TABLE');
-  if (!/^[A-Za-z0-9_.-]{3,255}$/.test(ordersTable)) {
-    throw new ConfigurationError('ORDERS_TABLE must be a DynamoDB table name (3-255 of A-Z a-z 0-9 _ . -)');
-  }
   const secretArn = optional(env, 'STRIPE_SECRET_ARN');
   const secretKey = optional(env, 'STRIPE_SECRET_KEY');
   if (secretKey !== undefined && !TEST_KEY.test(secretKey)) {
@@ -72,7 +66,7 @@ export function loadPaymentConfig(env: Env = process.env): PaymentConfig {
     timeoutMs: integer(env, 'STRIPE_TIMEOUT_MS', 10_000, 100, 120_000),
     maxNetworkRetries: integer(env, 'STRIPE_MAX_NETWORK_RETRIES', 2, 0, 5),
   };
-  return { ordersTable, stripe };
+  return { stripe };
 }
 
 /** `http://127.0.0.1:12111` → `{ host: '127.0.0.1', port: 12111, protocol: 'http' }`. */
@@ -97,12 +91,6 @@ export function parseStripeApiBase(value: string): StripeApiBase {
 function optional(env: Env, name: string): string | undefined {
   const value = env[name]?.trim();
   return value === undefined || value === '' ? undefined : value;
-}
-
-function required(env: Env, name: string): string {
-  const value = optional(env, name);
-  if (value === undefined) throw new ConfigurationError(`${name} is required`);
-  return value;
 }
 
 function integer(env: Env, name: string, fallback: number, min: number, max: number): number {

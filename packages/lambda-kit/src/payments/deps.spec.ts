@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { Logger } from '@aws-lambda-powertools/logger';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -16,8 +15,7 @@ afterEach(async () => {
 });
 
 describe('createPaymentDeps', () => {
-  it('builds the DynamoDB client, the lazy Stripe provider (key through the Lambda extension) and a logger named after the service', async () => {
-    vi.stubEnv('AWS_REGION', 'eu-west-1');
+  it('builds the lazy Stripe provider (key through the Lambda extension) and a logger named after the service; no AWS client', async () => {
     vi.stubEnv('POWERTOOLS_LOG_LEVEL', 'SILENT');
     const requests: { url: string | undefined; token: string | string[] | undefined }[] = [];
     extension = createServer((req, res) => {
@@ -28,33 +26,22 @@ describe('createPaymentDeps', () => {
     const port = String((extension.address() as AddressInfo).port);
 
     const deps = createPaymentDeps('charge-payment', {
-      ORDERS_TABLE: 'saga-orders',
       STRIPE_SECRET_ARN: 'arn:stripe',
       AWS_SESSION_TOKEN: 'session-token',
       PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: port,
     });
-    expect(deps.ordersTable).toBe('saga-orders');
-    expect(deps.dynamodb).toBeInstanceOf(DynamoDBClient);
-    expect(deps.dynamodb.config.retryMode).toBe('standard'); // the bundles have no adaptive retry mode
-    await expect(deps.dynamodb.config.region()).resolves.toBe('eu-west-1');
+    expect(Object.keys(deps).sort()).toEqual(['logger', 'stripe']);
     expect(deps.logger).toBeInstanceOf(Logger);
-    expect(deps.now()).toBeInstanceOf(Date);
     expect(requests).toHaveLength(0); // the key is read on first use, not at cold start
     await expect(deps.stripe()).resolves.toBeInstanceOf(Stripe);
     await deps.stripe();
     expect(requests).toEqual([{ url: '/secretsmanager/get?secretId=arn%3Astripe', token: 'session-token' }]);
   });
 
-  it('gives the DynamoDB client the AWS_REGION of its environment (the bundles have no EC2 instance-metadata lookup)', async () => {
-    vi.stubEnv('AWS_REGION', 'eu-west-1');
-    const deps = createPaymentDeps('refund-payment', { ORDERS_TABLE: 'saga-orders', STRIPE_SECRET_KEY: 'sk_test_x', AWS_REGION: 'eu-central-1' });
-    await expect(deps.dynamodb.config.region()).resolves.toBe('eu-central-1');
-  });
-
   it('fails fast on incomplete configuration', () => {
-    expect(() => createPaymentDeps('refund-payment', { ORDERS_TABLE: 'saga-orders' })).toThrow(ConfigurationError);
-    expect(() =>
-      createPaymentDeps('refund-payment', { ORDERS_TABLE: 'saga-orders', STRIPE_SECRET_ARN: 'arn:stripe', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 'x' }),
-    ).toThrow(/PARAMETERS_SECRETS_EXTENSION_HTTP_PORT/);
+    expect(() => createPaymentDeps('refund-payment', {})).toThrow(ConfigurationError);
+    expect(() => createPaymentDeps('refund-payment', { STRIPE_SECRET_ARN: 'arn:stripe', PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: 'x' })).toThrow(
+      /PARAMETERS_SECRETS_EXTENSION_HTTP_PORT/,
+    );
   });
 });

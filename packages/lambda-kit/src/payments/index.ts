@@ -1,17 +1,5 @@
 export { ConfigurationError, loadPaymentConfig, parseStripeApiBase, type PaymentConfig, type StripeApiBase, type StripeConfig } from './config.js';
 export { createPaymentDeps, type PaymentDeps, type PaymentLogger } from './deps.js';
-export {
-  ORDER_PK_PREFIX,
-  ORDER_RECORD_SK,
-  orderRecordKey,
-  readPaymentRecord,
-  recordCompensation,
-  recordPaymentIntent,
-  updatePaymentStatus,
-  type OrderPaymentRecord,
-  type PaymentStatus,
-  type RecordResult,
-} from './order-record.js';
 export { extensionSecretReader, SECRETS_EXTENSION_DEFAULT_PORT, SecretsExtensionError, type SecretReader } from './secrets-extension.js';
 export { secretsManagerReader } from './secrets-manager.js';
 export { PAYMENT_STRIPE_RESOURCES, type PaymentStripe } from './stripe-resources.js';
@@ -29,4 +17,4 @@ export {
   type StripeProvider,
 } from './stripe-client.js';
 // Test fixtures for the payment apps' tests (unused by the handlers, so dropped from their bundles).
-export { anOrder, memoryLogger, personalData, type LogEntry } from './testing.js';
+export { anOrder, memoryLogger, personalData, recordLookup, type LogEntry } from './testing.js';

@@ -1,6 +1,6 @@
-import { OrderSchema } from '@saga/contracts';
+import { OrderSchema, paymentRecordFrom, PaymentRecordLookupSchema } from '@saga/contracts';
 import { describe, expect, it } from 'vitest';
-import { anOrder, memoryLogger, personalData } from './testing.js';
+import { anOrder, memoryLogger, personalData, recordLookup } from './testing.js';
 
 describe('payment test fixtures', () => {
   it('anOrder is a valid order, with overrides', () => {
@@ -18,6 +18,27 @@ describe('payment test fixtures', () => {
       'Marylebone',
       'NW1 6XE',
     ]);
+  });
+
+  it('recordLookup is the order record as dynamodb:getItem gives it, and parses back to the record', () => {
+    const record = { paymentIntentId: 'pi_1', paymentStatus: 'refunded', amount: 2999, currency: 'eur', refundId: 're_1' } as const;
+    const lookup = recordLookup('ord-1', record);
+    expect(lookup).toEqual({
+      Item: {
+        pk: { S: 'ORDER#ord-1' },
+        sk: { S: 'ORDER' },
+        orderId: { S: 'ord-1' },
+        paymentIntentId: { S: 'pi_1' },
+        paymentStatus: { S: 'refunded' },
+        amount: { N: '2999' },
+        currency: { S: 'eur' },
+        refundId: { S: 're_1' },
+      },
+      SdkHttpMetadata: { HttpStatusCode: 200 },
+      SdkResponseMetadata: { RequestId: 'local' },
+    });
+    expect(paymentRecordFrom(PaymentRecordLookupSchema.parse(lookup))).toEqual({ orderId: 'ord-1', ...record });
+    expect(paymentRecordFrom(PaymentRecordLookupSchema.parse(recordLookup('ord-1')))).toBeUndefined();
   });
 
   it('memoryLogger keeps what it is given', () => {

@@ -1,9 +1,10 @@
 /**
  * Test fixtures of the payment steps' tests (ChargePayment, RefundPayment): an order full of personal
- * data, and a logger that keeps its entries. Free of test-runner and testkit imports, so the subpath
- * stays loadable by a Lambda bundle (which drops these as unused).
+ * data, the order record as the state machine passes it in, and a logger that keeps its entries. Free
+ * of test-runner and testkit imports, so the subpath stays loadable by a Lambda bundle (which drops
+ * these as unused).
  */
-import type { Order } from '@saga/contracts';
+import { orderRecordKey, type Order, type OrderPaymentRecord } from '@saga/contracts';
 import type { PaymentLogger } from './deps.js';
 
 /** An order whose customer carries every kind of personal data the logs must never show. */
@@ -32,6 +33,21 @@ export function personalData(order: Order): string[] {
   const c = order.customer;
   return [c.name, c.email, c.phone ?? '', c.shippingAddress.line1, c.shippingAddress.line2 ?? '', c.shippingAddress.city, c.shippingAddress.postalCode]
     .filter((v) => v.length > 0);
+}
+
+/**
+ * The order record as Step Functions' `dynamodb:getItem` gives it to the payment steps (the `record`
+ * of their input): `Item` in DynamoDB attribute values, beside the SDK metadata the steps ignore;
+ * no `Item` when `record` is `undefined` (nothing recorded).
+ */
+export function recordLookup(orderId: string, record?: OrderPaymentRecord): Record<string, unknown> {
+  const metadata = { SdkHttpMetadata: { HttpStatusCode: 200 }, SdkResponseMetadata: { RequestId: 'local' } };
+  if (record === undefined) return metadata;
+  const item: Record<string, { S: string } | { N: string }> = { ...orderRecordKey(orderId), orderId: { S: orderId } };
+  for (const [name, value] of Object.entries(record)) {
+    if (value !== undefined) item[name] = typeof value === 'number' ? { N: String(value) } : { S: value };
+  }
+  return { Item: item, ...metadata };
 }
 
 export interface LogEntry {
