@@ -3,6 +3,7 @@ import * as path from 'node:path';
 import type { ClockMode } from './clock.js';
 import {
   chainResolvers,
+  createDynamoDbResolver,
   createEventBridgeResolver,
   createLambdaRegistry,
   createLambdaResolver,
@@ -21,7 +22,8 @@ import { Journal } from './store/journal.js';
 
 /**
  * `sfn-local [--port 8083] [--host 127.0.0.1] [--time virtual|real] [--seed N] [--data-dir DIR]
- *  [--mock-config FILE --mock-test-case NAME] [--handlers DIR] [--region R] [--account A] [--fsync]`
+ *  [--mock-config FILE --mock-test-case NAME] [--handlers DIR] [--dynamodb-endpoint URL] [--region R]
+ *  [--account A] [--fsync]`
  */
 
 export interface CliIO {
@@ -49,6 +51,9 @@ Options:
                          (or start executions on <stateMachineArn>#<TestCase>)
   --handlers DIR         register each <name>.mjs / <name>.js in DIR (export
                          'handler') as the Lambda function <name>
+  --dynamodb-endpoint URL  serve the dynamodb:getItem/putItem/updateItem/
+                         deleteItem Tasks against this DynamoDB endpoint
+                         (DynamoDB Local, dynalite)
   --region R             region in ARNs (default us-east-1)
   --account A            account in ARNs (default 123456789012)
   -h, --help             show this help
@@ -64,6 +69,7 @@ export interface CliOptions {
   mockConfig?: string;
   mockTestCase?: string;
   handlers?: string;
+  dynamodbEndpoint?: string;
   region: string;
   account: string;
   help: boolean;
@@ -133,6 +139,12 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
       case '--handlers':
         opts.handlers = value();
         break;
+      case '--dynamodb-endpoint': {
+        const v = value();
+        if (!/^https?:\/\/[^/]+/.test(v)) throw new UsageError(`--dynamodb-endpoint must be an http(s) URL, got '${v}'`);
+        opts.dynamodbEndpoint = v;
+        break;
+      }
       case '--region':
         opts.region = value();
         break;
@@ -187,8 +199,10 @@ export async function startFromCli(opts: CliOptions, io: CliIO): Promise<SfnLoca
     outboxes.restore(journal.records('outbox') as OutboxRecord[]);
     outboxes.onRecord((record) => journal.append('outbox', record, { durable: record.kind === 'sqs-delete' }));
   }
+  const dynamoDb = opts.dynamodbEndpoint !== undefined ? createDynamoDbResolver({ endpoint: opts.dynamodbEndpoint, region: opts.region }) : undefined;
   const resolve = chainResolvers(
     createLambdaResolver(registry),
+    ...(dynamoDb ? [dynamoDb] : []),
     createSqsResolver(outboxes),
     createSnsResolver(outboxes),
     createEventBridgeResolver(outboxes),
@@ -210,7 +224,9 @@ export async function startFromCli(opts: CliOptions, io: CliIO): Promise<SfnLoca
   io.stdout.write(`sfn-local listening on ${local.endpoint}\n`);
   if (functions.length > 0) io.stdout.write(`  lambda functions: ${functions.join(', ')}\n`);
   if (opts.dataDir !== undefined) io.stdout.write(`  data folder: ${path.resolve(opts.dataDir)}\n`);
-  return local;
+  if (opts.dynamodbEndpoint !== undefined) io.stdout.write(`  dynamodb: ${opts.dynamodbEndpoint}\n`);
+  if (!dynamoDb) return local;
+  return { ...local, close: () => local.close().finally(() => dynamoDb.destroy()) };
 }
 
 /**

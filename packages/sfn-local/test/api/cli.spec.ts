@@ -5,7 +5,10 @@ import {
   StartExecutionCommand,
   StartSyncExecutionCommand,
 } from '@aws-sdk/client-sfn';
+import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import dynalite from 'dynalite';
 import { readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { HELP, main, parseCliArgs } from '../../src/cli.js';
@@ -68,9 +71,22 @@ describe('sfn-local CLI arguments', () => {
         'Happy',
         '--handlers',
         'h',
+        '--dynamodb-endpoint',
+        'http://127.0.0.1:8000',
         '--fsync',
       ]),
-    ).toMatchObject({ port: 0, host: '0.0.0.0', time: 'real', seed: 42, dataDir: 'd', mockConfig: 'm.json', mockTestCase: 'Happy', handlers: 'h', fsync: true });
+    ).toMatchObject({
+      port: 0,
+      host: '0.0.0.0',
+      time: 'real',
+      seed: 42,
+      dataDir: 'd',
+      mockConfig: 'm.json',
+      mockTestCase: 'Happy',
+      handlers: 'h',
+      dynamodbEndpoint: 'http://127.0.0.1:8000',
+      fsync: true,
+    });
   });
 
   it('refuses unknown options and bad values with a usage error (exit 2)', async () => {
@@ -78,6 +94,7 @@ describe('sfn-local CLI arguments', () => {
     expect(() => parseCliArgs(['--time', 'fast'])).toThrow(/--time must be virtual or real/);
     expect(() => parseCliArgs(['--mock-test-case', 'A'])).toThrow(/needs --mock-config/);
     expect(() => parseCliArgs(['--data-dir'])).toThrow(/needs a value/);
+    expect(() => parseCliArgs(['--dynamodb-endpoint', 'localhost:8000'])).toThrow(/--dynamodb-endpoint must be an http\(s\) URL/);
     const c = capture();
     expect(await main(['--nope'], c.io)).toBe(2);
     expect(c.err()).toContain("unknown option '--nope'");
@@ -114,6 +131,59 @@ describe('sfn-local CLI server', () => {
     expect(await cli.stop()).toBe(0);
     expect(cli.output()).toContain('sfn-local: stopping');
     await expect(fetch(cli.endpoint + '/health')).rejects.toThrow();
+  });
+
+  it('serves dynamodb:* Tasks against --dynamodb-endpoint (dynalite), and stops its client on close', async () => {
+    const server = dynalite({ createTableMs: 0 });
+    await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+    const endpoint = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    const dynamodb = new DynamoDBClient({ endpoint, region: 'us-east-1', credentials: { accessKeyId: 'local', secretAccessKey: 'local' } });
+    try {
+      await dynamodb.send(
+        new CreateTableCommand({
+          TableName: 'Orders',
+          AttributeDefinitions: [{ AttributeName: 'pk', AttributeType: 'S' }],
+          KeySchema: [{ AttributeName: 'pk', KeyType: 'HASH' }],
+          BillingMode: 'PAY_PER_REQUEST',
+        }),
+      );
+      const cli = await run(['--port', '0', '--dynamodb-endpoint', endpoint]);
+      expect(cli.output()).toContain(`dynamodb: ${endpoint}`);
+      const { stateMachineArn } = await cli.client.send(
+        new CreateStateMachineCommand({
+          name: 'recorder',
+          type: 'EXPRESS',
+          roleArn: ROLE_ARN,
+          definition: JSON.stringify({
+            StartAt: 'Put',
+            States: {
+              Put: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::dynamodb:putItem',
+                Parameters: { TableName: 'Orders', Item: { pk: { 'S.$': '$.id' } }, ConditionExpression: 'attribute_not_exists(pk)' },
+                ResultPath: null,
+                Next: 'Get',
+              },
+              Get: {
+                Type: 'Task',
+                Resource: 'arn:aws:states:::dynamodb:getItem',
+                Parameters: { TableName: 'Orders', Key: { pk: { 'S.$': '$.id' } } },
+                OutputPath: '$.Item',
+                End: true,
+              },
+            },
+          }),
+        }),
+      );
+      const first = await cli.client.send(new StartSyncExecutionCommand({ stateMachineArn, input: '{"id":"ord-1"}' }));
+      expect(first).toMatchObject({ status: 'SUCCEEDED', output: '{"pk":{"S":"ord-1"}}' });
+      const again = await cli.client.send(new StartSyncExecutionCommand({ stateMachineArn, input: '{"id":"ord-1"}' }));
+      expect(again).toMatchObject({ status: 'FAILED', error: 'DynamoDB.ConditionalCheckFailedException' });
+      expect(await cli.stop()).toBe(0);
+    } finally {
+      dynamodb.destroy();
+      await new Promise<void>((done) => server.close(() => done()));
+    }
   });
 
   it('answers Task states from a mock config test case (flag or <arn>#<TestCase>)', async () => {
