@@ -11,7 +11,8 @@
  * review; a pool of reviewers reads the review queue and answers each with SendTaskSuccess
  * ("compensate"): RefundPayment and ReleaseStock run and the execution ends FAILED
  * OrderFulfillmentFailed. The functions are small local handlers that append each call to a log
- * file, so lost or duplicated work shows.
+ * file, so lost or duplicated work shows; the payment subflows' DynamoDB Tasks run against dynalite
+ * (in this process, `--dynamodb-endpoint`), with the stack's tables.
  *
  * 1. 1,000 executions started at once, their reviews answered concurrently: none lost, none
  *    duplicated; p50/p99 of start-to-finish latency; peak RSS of the engine process (VmHWM).
@@ -26,8 +27,9 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { anOrder } from '@saga/testkit';
+import { anOrder, createLocalDynamoClient, startDynalite, type DynamoServer } from '@saga/testkit';
 import { REPO_ROOT } from '../src/bundles.js';
+import { createStackTables } from '../src/local/tables.js';
 import { localReferenceValues, onlyResourceOf, readSynthesizedStack, resolveReferences, stringAttribute, synthesizedFile } from '../src/local/terraform.js';
 
 process.env['AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED'] ??= 'true';
@@ -58,7 +60,7 @@ function writeHandlers(dir: string, log: string): void {
   handler('reserve-stock', `return { reservationId: 'rsv_' + event.order.orderId, lines: [{ sku: 'BOOK-1', quantity: 1 }] };`);
   handler('book-shipment', `throw Object.assign(new Error('the carrier answered something nobody expected'), { name: 'CarrierGlitch' });`);
   handler('emit-receipt', `return { receiptId: 'rcp_' + event.order.orderId, eventId: 'evt' };`);
-  handler('refund-payment', `return { outcome: 'refunded', refundId: 're_' + event.order.orderId };`);
+  handler('refund-payment', `return { outcome: 'refunded', paymentIntentId: 'pi_' + event.order.orderId, refundId: 're_' + event.order.orderId };`);
   handler('release-stock', `return { outcome: 'released', reservationId: 'rsv_' + event.order.orderId };`);
   handler(
     'analyze-error',
@@ -77,10 +79,25 @@ interface Engine {
   sqs: SQSClient;
 }
 
-async function startEngine(dataDir: string, handlersDir: string): Promise<Engine> {
+/** dynalite with the stack's tables, for the payment subflows' dynamodb:* Tasks. */
+async function startTables(): Promise<DynamoServer> {
+  const server = await startDynalite();
+  const client = createLocalDynamoClient(server.endpoint);
+  try {
+    await createStackTables(client, stack);
+  } finally {
+    client.destroy();
+  }
+  return server;
+}
+
+async function startEngine(dataDir: string, handlersDir: string, dynamodb: DynamoServer): Promise<Engine> {
   const child = spawn(
     process.execPath,
-    ['--conditions=@saga/source', '--import', 'tsx', join(here, 'engine-child.ts'), '--port', '0', '--data-dir', dataDir, '--handlers', handlersDir, '--region', REGION, '--account', ACCOUNT],
+    [
+      ...['--conditions=@saga/source', '--import', 'tsx', join(here, 'engine-child.ts'), '--port', '0', '--data-dir', dataDir],
+      ...['--handlers', handlersDir, '--dynamodb-endpoint', dynamodb.endpoint, '--region', REGION, '--account', ACCOUNT],
+    ],
     { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' } },
   );
   let stderr = '';
@@ -185,10 +202,10 @@ const duplicates = (lines: string[]) => lines.length - new Set(lines).size;
 
 // ------------------------------------------------------------------ 1. concurrent load
 
-async function concurrentLoad(work: string) {
+async function concurrentLoad(work: string, tables: DynamoServer) {
   const log = join(work, 'calls.log');
   writeHandlers(join(work, 'handlers'), log);
-  const engine = await startEngine(join(work, 'data'), join(work, 'handlers'));
+  const engine = await startEngine(join(work, 'data'), join(work, 'handlers'), tables);
   try {
     const stateMachineArn = await createMachine(engine);
     const reviewers = startReviewers(engine, 8);
@@ -244,11 +261,11 @@ async function concurrentLoad(work: string) {
 
 // ------------------------------------------------------------------ 2. kill mid-batch, restart
 
-async function killAndRestart(work: string) {
+async function killAndRestart(work: string, tables: DynamoServer) {
   const log = join(work, 'calls.log');
   writeHandlers(join(work, 'handlers'), log);
   const data = join(work, 'data');
-  let engine = await startEngine(data, join(work, 'handlers'));
+  let engine = await startEngine(data, join(work, 'handlers'), tables);
   const stateMachineArn = await createMachine(engine);
   const acknowledged: string[] = [];
   let killed = false;
@@ -268,7 +285,7 @@ async function killAndRestart(work: string) {
   await Promise.race([calls, new Promise((r) => setTimeout(r, 35_000))]);
   await stopEngine(engine, 'SIGKILL');
   const t0 = performance.now();
-  engine = await startEngine(data, join(work, 'handlers'));
+  engine = await startEngine(data, join(work, 'handlers'), tables);
   const restartMs = performance.now() - t0;
   try {
     const missing: string[] = [];
@@ -310,9 +327,10 @@ async function killAndRestart(work: string) {
 // ------------------------------------------------------------------ run
 
 const work = mkdtempSync(join(tmpdir(), 'saga-load-'));
+const tables = await startTables();
 try {
   console.log(`load: ${EXECUTIONS} executions of the synthesized fulfilment saga on the engine process (HTTP API, client-sfn + client-sqs)\n`);
-  const load = await concurrentLoad(join(work, 'load'));
+  const load = await concurrentLoad(join(work, 'load'), tables);
   console.log('1. concurrent: started at once, reviews answered by 8 concurrent reviewers');
   console.log(`   acknowledged ${load.acknowledged}/${load.executions} · listed ${load.listed} · ended FAILED(OrderFulfillmentFailed) ${load.endedCompensated}`);
   console.log(`   reviews answered ${load.reviewsAnswered} (duplicates ${load.duplicateAnswers}) · refunds ${load.refunds} · duplicated function calls ${load.duplicateCalls}`);
@@ -322,12 +340,13 @@ try {
   const lostOrDuplicated = load.listed !== load.executions || load.endedCompensated !== load.executions || load.duplicateAnswers > 0 || load.duplicateCalls > 0 || load.refunds !== load.executions;
   console.log(`   verdict: ${lostOrDuplicated ? 'LOST OR DUPLICATED WORK' : 'none lost, none duplicated'}\n`);
 
-  const crash = await killAndRestart(join(work, 'crash'));
+  const crash = await killAndRestart(join(work, 'crash'), tables);
   console.log(`2. kill -9 after ${crash.acknowledgedBeforeKill} acknowledged StartExecution calls, restart on the data folder (${crash.restartMs.toFixed(0)} ms to listen)`);
   console.log(`   acknowledged executions found after restart ${crash.foundAfterRestart}/${crash.acknowledgedBeforeKill} · listed ${crash.listedAfterRestart}`);
   console.log(`   resumed by answering their review ${crash.resumedFromReview} · ended FAILED(OrderFulfillmentFailed) ${crash.endedCompensated} · still running ${crash.stillRunning}`);
   console.log(`   refund calls ${crash.refundCalls} (repeated: ${crash.repeatedRefundCalls}; a step cut by the kill runs again: at-least-once, the functions are idempotent)`);
   console.log(`   verdict: ${crash.foundAfterRestart === crash.acknowledgedBeforeKill && crash.stillRunning === 0 ? 'nothing acknowledged lost, every paused execution resumed' : 'ACKNOWLEDGED WORK LOST OR STUCK'}`);
 } finally {
+  await tables.close();
   rmSync(work, { recursive: true, force: true });
 }

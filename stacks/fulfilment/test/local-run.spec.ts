@@ -1,6 +1,8 @@
 import type { JsonValue } from '@saga/asl';
+import { DeleteItemCommand, GetItemCommand, PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import {
   chainResolvers,
+  createDynamoDbResolver,
   createLambdaResolver,
   createOutboxes,
   createSnsResolver,
@@ -9,13 +11,16 @@ import {
   localStateMachine,
   type LambdaHandler,
 } from '@saga/sfn-local';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createLocalDynamoClient, startDynalite, type DynamoServer } from '@saga/testkit';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES, type FunctionName } from '../src/config.js';
+import { createStackTables } from '../src/local/tables.js';
 import { configWithBundles, makeFixtureBundles, synthStack } from './support/fixtures.js';
 
 /**
  * The synthesized definition, run on @saga/sfn-local the way the local run does it: the Terraform
- * references become ARNs/URLs, each function is a stub. This checks what the static tests cannot:
+ * references become ARNs/URLs, each function is a stub, the payment subflows' DynamoDB Tasks run
+ * against dynalite with the stack's tables. This checks what the static tests cannot:
  * that every JSONPath the definition evaluates exists on each path (a missing one is States.Runtime,
  * which no Catch sees), and what the notifications and the review message carry.
  */
@@ -27,14 +32,40 @@ let definition: string;
 const { dirs, cleanup } = makeFixtureBundles();
 afterAll(cleanup);
 
-beforeAll(() => {
+let dynamo: DynamoServer;
+let dynamodb: DynamoDBClient;
+let dynamoDbTasks: ReturnType<typeof createDynamoDbResolver>;
+let ordersTable: string;
+
+beforeAll(async () => {
   const { json } = synthStack(configWithBundles(dirs));
+  dynamo = await startDynalite();
+  dynamodb = createLocalDynamoClient(dynamo.endpoint);
+  ordersTable = (await createStackTables(dynamodb, json as never))['orders']!;
+  dynamoDbTasks = createDynamoDbResolver({ endpoint: dynamo.endpoint });
   definition = (json.resource['aws_sfn_state_machine']!['order-fulfilment'].definition as string)
     .replace(/\$\{aws_lambda_function\.([a-z-]+)\.arn\}/g, 'arn:aws:lambda:eu-west-1:123456789012:function:$1')
     .replace('${aws_sqs_queue.review.url}', QUEUE)
-    .replaceAll('${aws_sns_topic.notifications.arn}', TOPIC);
+    .replaceAll('${aws_sns_topic.notifications.arn}', TOPIC)
+    .replaceAll('${aws_dynamodb_table.orders.name}', ordersTable);
   expect(definition).not.toMatch(/\$\{/);
 });
+afterAll(async () => {
+  dynamoDbTasks?.destroy();
+  dynamodb?.destroy();
+  await dynamo?.close();
+});
+
+const RECORD_KEY = { pk: { S: 'ORDER#ord-1' }, sk: { S: 'ORDER' } };
+// Each test starts without a payment record for the order.
+beforeEach(async () => {
+  await dynamodb.send(new DeleteItemCommand({ TableName: ordersTable, Key: RECORD_KEY }));
+});
+/** The order's payment record as the subflows left it. */
+async function paymentRecord(): Promise<Record<string, string> | undefined> {
+  const { Item } = await dynamodb.send(new GetItemCommand({ TableName: ordersTable, Key: RECORD_KEY, ConsistentRead: true }));
+  return Item && Object.fromEntries(Object.entries(Item).map(([k, v]) => [k, v.S ?? v.N ?? '?']));
+}
 
 const order = {
   orderId: 'ord-1',
@@ -48,12 +79,14 @@ const named = (name: string, message = name) => Object.assign(new Error(message)
 
 function harness(overrides: Partial<Record<FunctionName, LambdaHandler>> = {}) {
   const calls: { fn: FunctionName; event: JsonValue }[] = [];
-  const outputs: Record<FunctionName, JsonValue> = {
-    'charge-payment': { paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp', status: 'captured' },
+  const payment = { paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp' };
+  const outputs: Record<FunctionName, JsonValue | ((event: JsonValue) => JsonValue)> = {
+    // authorise → authorised, capture → captured
+    'charge-payment': (event) => ({ ...payment, status: (event as { action: string }).action === 'capture' ? 'captured' : 'authorised' }),
     'reserve-stock': { reservationId: 'res-1', lines: [{ sku: 'BOOK-1', quantity: 1 }] },
     'book-shipment': { shipmentId: 'shp-1', carrier: 'Acme', trackingNumber: 'TRK1' },
     'emit-receipt': { receiptId: 'rcp-1', eventId: 'evt-1' },
-    'refund-payment': { outcome: 'refunded', refundId: 're_1' },
+    'refund-payment': { outcome: 'refunded', paymentIntentId: 'pi_1', refundId: 're_1' },
     'release-stock': { outcome: 'released', reservationId: 'res-1' },
     'analyze-error': { source: 'rules', category: 'unknown', summary: 'no rule matched' },
   };
@@ -62,12 +95,13 @@ function harness(overrides: Partial<Record<FunctionName, LambdaHandler>> = {}) {
     lambdas.register(fn, async (event, context) => {
       calls.push({ fn, event });
       const override = overrides[fn];
-      return override ? override(event, context) : outputs[fn];
+      const output = outputs[fn];
+      return override ? override(event, context) : typeof output === 'function' ? output(event) : output;
     });
   }
   const outboxes = createOutboxes();
   const machine = localStateMachine(definition, {
-    resolve: chainResolvers(createLambdaResolver(lambdas), createSqsResolver(outboxes), createSnsResolver(outboxes)),
+    resolve: chainResolvers(createLambdaResolver(lambdas), dynamoDbTasks, createSqsResolver(outboxes), createSnsResolver(outboxes)),
     region: 'eu-west-1',
   });
   const notifications = () => outboxes.topic(TOPIC).published().map((m) => ({ ...m, body: JSON.parse(m.Message) as Record<string, any> }));
@@ -89,11 +123,16 @@ describe('the synthesized definition on the local engine', () => {
     const h = harness();
     const r = await h.machine.run({ order });
     expect(r.status).toBe('SUCCEEDED');
-    expect(h.calls.map((c) => c.fn)).toEqual(['charge-payment', 'reserve-stock', 'book-shipment', 'emit-receipt']);
+    expect(h.calls.map((c) => c.fn)).toEqual(['charge-payment', 'charge-payment', 'reserve-stock', 'book-shipment', 'emit-receipt']);
+    // ChargePayment: authorise with the (empty) record, the state machine records, then capture.
+    const [authorise, capture] = h.called('charge-payment');
+    expect(authorise).toEqual({ action: 'authorise', order, record: {}, previous: null });
+    expect(capture).toEqual({ action: 'capture', order, authorisation: { paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp', status: 'authorised' } });
+    expect(await paymentRecord()).toMatchObject({ orderId: 'ord-1', paymentIntentId: 'pi_1', paymentStatus: 'captured', amount: '1250', currency: 'gbp' });
     expect(h.called('book-shipment')).toEqual([{ order, reservation: { reservationId: 'res-1', lines: [{ sku: 'BOOK-1', quantity: 1 }] } }]);
     expect(h.called('emit-receipt')[0]).toMatchObject({
       order,
-      payment: { paymentIntentId: 'pi_1' },
+      payment: { paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp', status: 'captured' },
       reservation: { reservationId: 'res-1' },
       shipment: { shipmentId: 'shp-1' },
     });
@@ -106,7 +145,9 @@ describe('the synthesized definition on the local engine', () => {
     const r = await h.machine.run({ order });
     expect(r).toMatchObject({ status: 'FAILED', error: 'OrderFulfillmentFailed' });
     expect(JSON.parse((r as { cause: string }).cause)).toMatchObject({ Error: 'CarrierRejected' });
-    expect(h.called('refund-payment')).toEqual([{ order }]);
+    // RefundPayment reads the record its step wrote, and records the refund.
+    expect(h.called('refund-payment')).toEqual([{ order, record: { Item: expect.objectContaining({ paymentIntentId: { S: 'pi_1' }, paymentStatus: { S: 'captured' } }) } }]);
+    expect(await paymentRecord()).toMatchObject({ paymentIntentId: 'pi_1', paymentStatus: 'refunded', refundId: 're_1' });
     expect(h.called('release-stock')).toEqual([{ order }]);
     expect(h.called('analyze-error')).toEqual([]);
     const [note] = h.notifications();
@@ -151,7 +192,43 @@ describe('the synthesized definition on the local engine', () => {
     await until(() => h.reviews().length === 1, 'the review request');
     h.machine.callbacks.succeed(h.reviews()[0]!['taskToken'], JSON.stringify({ outcome: 'retry', reviewer: 'ops', decidedAt: '2026-11-22T10:00:00Z' }));
     expect((await execution.done).status).toBe('SUCCEEDED');
-    expect(h.calls.map((c) => c.fn)).toEqual(['charge-payment', 'reserve-stock', 'book-shipment', 'analyze-error', 'book-shipment', 'emit-receipt']);
+    expect(h.calls.map((c) => c.fn)).toEqual(['charge-payment', 'charge-payment', 'reserve-stock', 'book-shipment', 'analyze-error', 'book-shipment', 'emit-receipt']);
+  });
+
+  it('a declined card is recorded, then fails ChargePayment with PaymentDeclined: nothing captured, nothing to compensate', async () => {
+    const h = harness({
+      'charge-payment': async () => ({ paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp', status: 'declined', declineReason: 'insufficient_funds' }),
+    });
+    const r = await h.machine.run({ order });
+    expect(r).toMatchObject({ status: 'FAILED', error: 'OrderFulfillmentFailed' });
+    expect(JSON.parse((r as { cause: string }).cause)).toEqual({ Error: 'PaymentDeclined', Cause: 'insufficient_funds' });
+    expect(h.calls.map((c) => c.fn)).toEqual(['charge-payment']); // authorise only
+    expect(await paymentRecord()).toMatchObject({ paymentIntentId: 'pi_1', paymentStatus: 'declined' });
+    expect(h.notifications()[0]).toMatchObject({ body: { failedStep: 'ChargePayment', errorInfo: { Error: 'PaymentDeclined' } } });
+  });
+
+  it('an authorisation that loses the race to be recorded goes back to the record, and the function yields to the recorded one', async () => {
+    // Another attempt recorded pi_0 first (say, days ago, after Stripe forgot the authorise key).
+    await dynamodb.send(
+      new PutItemCommand({ TableName: ordersTable, Item: { ...RECORD_KEY, orderId: { S: 'ord-1' }, paymentIntentId: { S: 'pi_0' }, paymentStatus: { S: 'authorised' } } }),
+    );
+    let authorisations = 0;
+    const h = harness({
+      'charge-payment': async (event) => {
+        const e = event as { action: string; record: { Item?: { paymentIntentId?: { S: string } } } };
+        if (e.action === 'capture') return { paymentIntentId: 'pi_0', amount: 1250, currency: 'gbp', status: 'captured' };
+        // The first answer ignores the record (as an attempt that started before it was written would).
+        const id = ++authorisations === 1 ? 'pi_1' : e.record.Item!.paymentIntentId!.S;
+        return { paymentIntentId: id, amount: 1250, currency: 'gbp', status: 'authorised' };
+      },
+    });
+    const r = await h.machine.run({ order });
+    expect(r.status).toBe('SUCCEEDED');
+    const [first, second, capture] = h.called('charge-payment') as Record<string, any>[];
+    expect(first).toMatchObject({ action: 'authorise', previous: null });
+    expect(second).toMatchObject({ action: 'authorise', previous: { paymentIntentId: 'pi_1' }, record: { Item: { paymentIntentId: { S: 'pi_0' } } } });
+    expect(capture).toMatchObject({ action: 'capture', authorisation: { paymentIntentId: 'pi_0' } });
+    expect(await paymentRecord()).toMatchObject({ paymentIntentId: 'pi_0', paymentStatus: 'captured' });
   });
 
   it('carrier rate limits are retried with backoff before anything escalates', async () => {
