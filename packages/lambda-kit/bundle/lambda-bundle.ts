@@ -5,17 +5,17 @@
  *
  * It builds `src/handler.ts` into `dist/lambda/handler.mjs` (+ `meta.json`) with exactly the esbuild
  * options of nx.json's `targetDefaults.bundle` command (a test compares them), plus, with `--payments`,
- * the trims of `trims.ts`: a Stripe client with only the resources the payment steps call
- * (`PAYMENT_STRIPE_RESOURCES`), without the Stripe features they never use, and an AWS SDK without
- * the event-stream codec DynamoDB never loads nor the features a DynamoDB client on Lambda never runs.
- * The other apps keep the plain esbuild command.
+ * the Stripe trims of `trims.ts`: a Stripe client with only the resources the payment steps call
+ * (`PAYMENT_STRIPE_RESOURCES`), without the Stripe features they never use. The payment steps hold
+ * no AWS SDK client (the state machine reads and writes the order record), so there is no AWS SDK
+ * to trim. The other apps keep the plain esbuild command.
  */
 import { writeFile } from 'node:fs/promises';
 import { dirname, relative, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { build, type BuildOptions, type Plugin } from 'esbuild';
 import { PAYMENT_STRIPE_RESOURCES } from '../src/payments/stripe-resources.js';
-import { awsClientVersionOnly, awsEventStreams, awsUnusedFeatures, stripeResources, stripeUnusedFeatures } from './trims.js';
+import { stripeResources, stripeUnusedFeatures } from './trims.js';
 
 /** nx.json `targetDefaults.bundle`, as esbuild API options (relative to the app folder). */
 export const LAMBDA_BUNDLE_OPTIONS = {
@@ -38,7 +38,7 @@ export const LAMBDA_METAFILE = 'dist/lambda/meta.json';
 
 /** The trims of the payment Lambdas' bundles. */
 export function paymentTrims(): Plugin[] {
-  return [stripeResources(PAYMENT_STRIPE_RESOURCES), stripeUnusedFeatures(), awsEventStreams(), awsUnusedFeatures(), awsClientVersionOnly()];
+  return [stripeResources(PAYMENT_STRIPE_RESOURCES), stripeUnusedFeatures()];
 }
 
 /** Builds the Lambda bundle of the app in `appDir`; returns the bundle's path and size. */

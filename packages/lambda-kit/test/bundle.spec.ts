@@ -5,22 +5,19 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { LAMBDA_BUNDLE_OPTIONS, LAMBDA_METAFILE, paymentTrims } from '../bundle/lambda-bundle.js';
-import { awsClientVersionOnly, awsEventStreams, awsStubFor, awsUnusedFeatures, stripeResources, stripeUnusedFeatures, trimStripeEntry } from '../bundle/trims.js';
+import { stripeResources, stripeUnusedFeatures, trimStripeEntry } from '../bundle/trims.js';
 import { PAYMENT_STRIPE_RESOURCES } from '../src/payments/stripe-resources.js';
 
 const KIT = fileURLToPath(new URL('..', import.meta.url));
 const ROOT = fileURLToPath(new URL('../../..', import.meta.url));
 const STRIPE_ENTRY = join(ROOT, 'node_modules/stripe/esm/stripe.esm.node.js');
-const SMITHY = join(ROOT, 'node_modules/@smithy/core/dist-es/submodules');
-const DYNAMODB = join(ROOT, 'node_modules/@aws-sdk/client-dynamodb/dist-es');
 const out = mkdtempSync(join(tmpdir(), 'lambda-kit-bundle-'));
 const servers: { close(done: () => void): void }[] = [];
 
 afterAll(() => rmSync(out, { recursive: true, force: true }));
 afterEach(async () => {
-  vi.unstubAllEnvs();
   await Promise.all(servers.splice(0).map((server) => new Promise<void>((resolve) => server.close(() => resolve()))));
 });
 
@@ -74,13 +71,7 @@ describe('the bundle options', () => {
 
   it('the payment trims keep the resources the payment steps use', () => {
     expect(PAYMENT_STRIPE_RESOURCES).toEqual(['paymentIntents', 'refunds']);
-    expect(paymentTrims().map((p) => p.name)).toEqual([
-      'stripe-resources',
-      'stripe-unused-features',
-      'aws-event-streams',
-      'aws-unused-features',
-      'aws-client-version-only',
-    ]);
+    expect(paymentTrims().map((p) => p.name)).toEqual(['stripe-resources', 'stripe-unused-features']);
   });
 });
 
@@ -139,144 +130,5 @@ describe('stripeResources', () => {
 
   it('fails the build when the stripe entry is not in it', async () => {
     await expect(bundle('no-stripe', 'export const x = 1;', [stripeResources(['refunds'])])).rejects.toThrow(/was not in the bundle/);
-  });
-});
-
-describe('AWS SDK trims', () => {
-  it('the event-stream codec is a stub that throws when loaded by a client that needs it', async () => {
-    const { file, inputs } = await bundle('event-streams', "export const load = () => import('@smithy/core/event-streams');", [awsEventStreams()]);
-    const { load } = (await import(pathToFileURL(file).href)) as { load: () => Promise<{ EventStreamSerde: () => unknown }> };
-    await expect((async () => (await load()).EventStreamSerde())()).rejects.toThrow('AWS SDK: event streams (@smithy/core/event-streams) is not in this Lambda bundle');
-    expect(Object.keys(inputs).some((f) => f.includes('event-streams/'))).toBe(false);
-  });
-
-  it('refuses a static import of the event-stream codec', async () => {
-    await expect(bundle('event-streams-static', "export * from '@smithy/core/event-streams';", [awsEventStreams()])).rejects.toThrow(/statically/);
-  });
-
-  it("a client's package.json is reduced to its version", async () => {
-    const { inputs } = await bundle('dynamodb', "export { DynamoDBClient } from '@aws-sdk/client-dynamodb';", [awsClientVersionOnly()]);
-    const [pkg] = Object.entries(inputs).filter(([f]) => f.endsWith('client-dynamodb/package.json'));
-    const { version } = JSON.parse(readFileSync(join(ROOT, 'node_modules/@aws-sdk/client-dynamodb/package.json'), 'utf8')) as { version: string };
-    expect(pkg![1].bytesInOutput).toBeLessThan(60);
-    expect(readFileSync(join(out, 'dynamodb.mjs'), 'utf8')).toContain(version);
-  });
-});
-
-describe('awsUnusedFeatures', () => {
-  type Aws = typeof import('@aws-sdk/client-dynamodb') & {
-    SignatureV4: typeof import('@smithy/signature-v4').SignatureV4;
-    Sha256: new () => { update(data: string): void; digest(): Promise<Uint8Array> };
-    resolveParams: (input: object, instructions: object, config: object) => Promise<unknown>;
-    parseJsonBody: (body: Uint8Array, context: object, schema: unknown) => Promise<unknown>;
-  };
-  const credentials = { accessKeyId: 'AKIDLOCAL', secretAccessKey: 'local' };
-
-  it('gives a DynamoDB client that still works, without what it never runs; each part left out throws, naming itself', async () => {
-    const { file, inputs } = await bundle(
-      'aws-unused',
-      `export { DynamoDBClient, GetItemCommand } from '@aws-sdk/client-dynamodb';
-export { SignatureV4 } from '@smithy/signature-v4';
-export { Sha256 } from '@smithy/core/checksum';
-export { resolveParams } from '@smithy/core/endpoints';
-export { parseJsonBody } from '@smithy/core/protocols';`,
-      [awsEventStreams(), awsUnusedFeatures()],
-    );
-    vi.stubEnv('AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED', 'true');
-    const left = Object.keys(inputs).filter((f) =>
-      /node_modules\/.*(mnemonist|obliterator|endpoint-cache|endpoint-discovery|Sha256Js|AdaptiveRetryStrategy|DefaultRateLimiter|HeaderFormatter|getInstanceMetadataRegion|service-customizations|jsonReviver)/.test(f),
-    );
-    expect(left).toEqual([]);
-    const [, httpBindings] = Object.entries(inputs).find(([f]) => f.endsWith('protocols/HttpBindingNormalizedSchema.js'))!;
-    expect(httpBindings.bytesInOutput).toBeLessThan(600); // getHttpOperationBindings only
-    const aws = (await import(pathToFileURL(file).href)) as Aws;
-
-    // A GetItem round trip: endpoint, signature (node:crypto SHA-256), JSON codec, retry strategy.
-    const requests: { target: unknown; authorization: unknown }[] = [];
-    const dynamodb = await serve((req, res) => {
-      requests.push({ target: req.headers['x-amz-target'], authorization: req.headers['authorization'] });
-      req.resume().on('end', () => res.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }).end('{"Item":{"pk":{"S":"ORDER#1"},"n":{"N":"12345678901234567890"}}}'));
-    });
-    const client = new aws.DynamoDBClient({ region: 'eu-west-1', endpoint: dynamodb.href, credentials, retryMode: 'standard' });
-    const { Item } = await client.send(new aws.GetItemCommand({ TableName: 'orders', Key: { pk: { S: 'ORDER#1' } } }));
-    expect(Item).toEqual({ pk: { S: 'ORDER#1' }, n: { N: '12345678901234567890' } });
-    expect(requests).toEqual([{ target: 'DynamoDB_20120810.GetItem', authorization: expect.stringMatching(/^AWS4-HMAC-SHA256 Credential=AKIDLOCAL\//) }]);
-    const sha = new aws.Sha256();
-    sha.update('abc');
-    expect(Buffer.from(await sha.digest()).toString('hex')).toBe('ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad');
-
-    const notBundled = (what: string) => `AWS SDK: ${what} is not in this Lambda bundle (left out by packages/lambda-kit/bundle/trims.ts)`;
-    expect(() => (client.config as unknown as { endpointCache: { get(key: string): unknown } }).endpointCache.get('k')).toThrow(
-      notBundled('endpoint discovery (@aws-sdk/middleware-endpoint-discovery)'),
-    );
-    const adaptive = new aws.DynamoDBClient({ region: 'eu-west-1', endpoint: dynamodb.href, credentials, retryMode: 'adaptive' });
-    await expect(adaptive.send(new aws.GetItemCommand({ TableName: 'orders', Key: { pk: { S: 'x' } } }))).rejects.toThrow(
-      notBundled("the adaptive retry mode (retryMode 'adaptive', AWS_RETRY_MODE=adaptive)"),
-    );
-    vi.stubEnv('AWS_EXECUTION_ENV', ''); // outside Lambda, the "auto" defaults mode asks the instance metadata
-    const auto = new aws.DynamoDBClient({ region: 'eu-west-1', endpoint: dynamodb.href, credentials, retryMode: 'standard', defaultsMode: 'auto' });
-    await expect(auto.send(new aws.GetItemCommand({ TableName: 'orders', Key: { pk: { S: 'x' } } }))).rejects.toThrow(
-      notBundled('the EC2 instance-metadata region lookup (set AWS_REGION)'),
-    );
-    const signer = new aws.SignatureV4({ credentials, region: 'eu-west-1', service: 'dynamodb', sha256: aws.Sha256 });
-    await expect(signer.signMessage({ message: { headers: {}, body: new Uint8Array() }, priorSignature: '' }, {})).rejects.toThrow(
-      notBundled('event-stream message signing (SignatureV4.signMessage)'),
-    );
-    await expect(aws.resolveParams({}, {}, { serviceId: 's3' })).rejects.toThrow(notBundled('the S3 endpoint parameters (resolveParamsForS3)'));
-    const bigIntegers = [3, 'test', 'Big', 0, ['n'], [17]];
-    await expect(aws.parseJsonBody(new TextEncoder().encode('{"n":1}'), {}, bigIntegers)).rejects.toThrow(
-      notBundled('JSON big-number and document parsing (jsonReviver)'),
-    );
-    expect(requests).toHaveLength(1);
-  });
-
-  it('leaves out only what no DynamoDB operation reaches: big numbers, documents, host prefixes', async () => {
-    const { file } = await bundle(
-      'dynamodb-schemas',
-      `export * as schemas from '${DYNAMODB}/schemas/schemas_0.js';
-export { needsReviver } from '${SMITHY}/protocols/json/needsReviver.js';
-export { getHttpOperationBindings } from '${SMITHY}/protocols/HttpBindingNormalizedSchema.js';
-export { operation } from '@smithy/core/schema';`,
-      [],
-    );
-    const { schemas, needsReviver, getHttpOperationBindings, operation } = (await import(pathToFileURL(file).href)) as {
-      schemas: Record<string, unknown>;
-      needsReviver: (schema: unknown) => boolean;
-      getHttpOperationBindings: (operation: unknown) => unknown[];
-      operation: (...args: unknown[]) => unknown;
-    };
-    expect(needsReviver([3, 'test', 'Big', 0, ['n'], [17]])).toBe(true); // the check itself works
-    const operations = Object.entries(schemas).filter((e): e is [string, unknown[]] => Array.isArray(e[1]) && e[1][0] === 9);
-    expect(operations.map(([name]) => name)).toEqual(expect.arrayContaining(['GetItem$', 'UpdateItem$', 'PutItem$', 'TransactWriteItems$']));
-    const reached = operations.filter(([, [, ns, name, traits, input, output]]) => {
-      const resolved = [input, output].map((s) => (typeof s === 'function' ? (s as () => unknown)() : s));
-      return resolved.some(needsReviver) || getHttpOperationBindings(operation(ns, name, traits, input, output))[4] !== undefined;
-    });
-    expect(reached.map(([name]) => name)).toEqual([]);
-  });
-
-  it('fails loudly on SDK code of another shape, and leaves other importers alone', () => {
-    const sdk = (path: string) => join(ROOT, 'node_modules', path);
-    const read = (path: string) => readFileSync(sdk(path), 'utf8');
-    const sha256Node = '@smithy/core/dist-es/submodules/checksum/sha256/Sha256Node.js';
-    const retryConfig = '@smithy/core/dist-es/submodules/retry/middleware-retry/configurations.js';
-    const dynamodbClient = '@aws-sdk/client-dynamodb/dist-es/DynamoDBClient.js';
-    expect(awsStubFor('./Sha256Js', sdk(sha256Node), () => read(sha256Node))).toBe('Sha256Js');
-    expect(awsStubFor('@aws-sdk/middleware-endpoint-discovery', sdk(dynamodbClient), () => read(dynamodbClient))).toBe('endpoint-discovery');
-    expect(() => awsStubFor('./Sha256Js', sdk(sha256Node), () => read(sha256Node).replace('createHash("sha256")', 'createHash("sha512")'))).toThrow(
-      /Sha256Node\.js does not use \.\/Sha256Js as expected \(its layout changed\): check that AWS SDK: the JavaScript SHA-256 .* is still unreachable/,
-    );
-    expect(() =>
-      awsStubFor('../util-retry/AdaptiveRetryStrategy', sdk(retryConfig), () => read(retryConfig).replace('=== RETRY_MODES.ADAPTIVE', '!== RETRY_MODES.STANDARD')),
-    ).toThrow(/configurations\.js does not use \.\.\/util-retry\/AdaptiveRetryStrategy as expected/);
-    const withDiscovery = `import { getEndpointDiscoveryPlugin } from "@aws-sdk/middleware-endpoint-discovery";\n${read(dynamodbClient)}`;
-    expect(() => awsStubFor('@aws-sdk/middleware-endpoint-discovery', sdk(dynamodbClient), () => withDiscovery)).toThrow(/endpoint discovery/);
-    const codecV1 = '@smithy/core/dist-es/submodules/protocols/json/codec-v1/JsonShapeDeserializer.js';
-    expect(awsStubFor('../jsonReviver', sdk(codecV1), () => read(codecV1))).toBeUndefined();
-  });
-
-  it('refuses a bundle with an S3 client, and fails the build when the SDK no longer imports what it stubs', async () => {
-    await expect(bundle('s3', "export { S3Client } from '@aws-sdk/client-s3';", [awsUnusedFeatures()])).rejects.toThrow(/imports an S3 client/);
-    await expect(bundle('no-aws', 'export const x = 1;', [awsUnusedFeatures()])).rejects.toThrow(/the AWS SDK no longer imports endpoint-discovery, Sha256Js, /);
   });
 });

@@ -2,10 +2,6 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
-import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { createLocalDynamoClient, startDynalite } from './dynamo.js';
-import { createSagaTables, uniqueSagaTableNames } from './dynamo-tables.js';
-import { startStripeServer, type StripeServer } from './stripe-server.js';
 
 /**
  * Running a built Lambda bundle (`dist/lambda/handler.mjs`) the way Lambda does: a fresh Node process
@@ -90,51 +86,5 @@ export async function startSecretsExtensionStub(secretArn: string, secretString:
   };
 }
 
-/** The Stripe secret the payment bundles are configured with in {@link startPaymentBundleRig}. */
+/** A Stripe secret ARN for the payment bundles' tests (the extension stand-in serves it; `STRIPE_SECRET_ARN`). */
 export const PAYMENT_BUNDLE_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:saga/stripe-api-key-AbC123';
-
-/** What a payment function's bundle runs against in a test: dynalite, the Stripe-wire server, the extension stub. */
-export interface PaymentBundleRig {
-  readonly dynamodb: DynamoDBClient;
-  readonly ordersTable: string;
-  readonly stripe: StripeServer;
-  readonly extension: SecretsExtensionStub;
-  /** One cold start of `bundle`, configured as the stack configures ChargePayment and RefundPayment. */
-  invoke(bundle: string, events: readonly unknown[]): Promise<BundleOutcome[]>;
-  close(): Promise<void>;
-}
-
-/** Starts dynalite with the saga's tables, the Stripe-wire server and the extension stub serving its key. */
-export async function startPaymentBundleRig(tablePrefix: string): Promise<PaymentBundleRig> {
-  const dynamo = await startDynalite();
-  const dynamodb = createLocalDynamoClient(dynamo.endpoint);
-  const ordersTable = (await createSagaTables(dynamodb, uniqueSagaTableNames(tablePrefix))).orders;
-  const stripe = await startStripeServer();
-  const extension = await startSecretsExtensionStub(PAYMENT_BUNDLE_SECRET_ARN, () => stripe.apiKey);
-  return {
-    dynamodb,
-    ordersTable,
-    stripe,
-    extension,
-    invoke: (bundle, events) =>
-      invokeBundle(
-        bundle,
-        events,
-        lambdaLikeEnv({
-          AWS_ENDPOINT_URL_DYNAMODB: dynamo.endpoint,
-          ORDERS_TABLE: ordersTable,
-          STRIPE_SECRET_ARN: PAYMENT_BUNDLE_SECRET_ARN,
-          STRIPE_API_BASE: stripe.url,
-          STRIPE_MAX_NETWORK_RETRIES: '0',
-          STRIPE_TIMEOUT_MS: '2000',
-          PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
-        }),
-      ),
-    async close() {
-      await stripe.close();
-      await extension.close();
-      dynamodb.destroy();
-      await dynamo.close();
-    },
-  };
-}
