@@ -31,7 +31,8 @@ export type ChargePaymentDeps = PaymentDeps;
 
 /** Idempotency keys, per order; `v1` versions the request shape (bump it if the parameters change). */
 export const chargeKeys = {
-  authorise: (orderId: string) => `${orderId}:authorise:v1`,
+  /** Creates the order's PaymentIntent, unconfirmed (`v1` of `authorise` created and confirmed in one call). */
+  create: (orderId: string) => `${orderId}:create:v1`,
   capture: (orderId: string) => `${orderId}:capture:v1`,
   /** A new confirmation attempt after a decline: keyed by the failed charge, so each attempt runs once. */
   confirm: (orderId: string, after: string | null) => (after ? `${orderId}:confirm:${after}:v1` : `${orderId}:confirm:v1`),
@@ -43,15 +44,18 @@ export const chargeKeys = {
 const MAX_STEPS = 4;
 
 /**
- * ChargePayment, one Lambda for two Task states. The state machine reads the order record, calls
- * `authorise`, records the PaymentIntent it returns (a conditional write), then calls `capture`. So a
- * PaymentIntent is captured only once it is recorded, and a retry (even days later, after Stripe has
- * forgotten its idempotency keys) continues from the recorded one instead of charging again.
+ * ChargePayment, one Lambda for two Task states. The state machine reads the order record and calls
+ * `authorise`, which creates the PaymentIntent unconfirmed (nothing held on the card); it records it
+ * (a conditional write) and calls `authorise` again, which confirms it; it records the outcome, then
+ * calls `capture`. So no money is held or moved on a PaymentIntent that is not recorded: a retry (even
+ * days later, after Stripe has forgotten its idempotency keys) continues from the recorded one instead
+ * of charging again, and RefundPayment finds every authorisation to undo, even after a crash.
  *
  * - `authorise`: continues from the PaymentIntent the record names (or, failing that, the one this step
- *   returned before, `previous`), else creates one with manual capture. Returns it `authorised`,
- *   `captured` (a retry found it captured) or `declined` (with the decline code). When the record
- *   names another PaymentIntent than `previous`, `previous` lost the race to be recorded: it is canceled.
+ *   returned before, `previous`), confirming it if it is not yet; else creates one with manual capture,
+ *   unconfirmed. Returns it `created`, `authorised`, `captured` (a retry found it captured) or
+ *   `declined` (with the decline code). When the record names another PaymentIntent than `previous`,
+ *   `previous` lost the race to be recorded: it is canceled.
  * - `capture`: captures the recorded authorisation and returns the captured payment.
  *
  * @throws {InvalidOrderError} `InvalidOrder` when the input breaks its contract (before any side effect)
@@ -153,29 +157,26 @@ class Charge {
     throw new Error(`PaymentIntent ${pi.id} did not settle after ${MAX_STEPS} steps (status ${pi.status})`);
   }
 
-  /** Creates and confirms a manual-capture PaymentIntent; a card decline is returned, for the state machine to record. */
+  /**
+   * Creates a manual-capture PaymentIntent with the order's card, unconfirmed: nothing is held until
+   * the state machine has recorded it and calls `authorise` again, which confirms it.
+   */
   private async create(stripe: PaymentStripe): Promise<ChargeAuthorisation> {
-    let pi: Stripe.PaymentIntent;
-    try {
-      pi = await stripe.paymentIntents.create(
-        {
-          amount: this.amount,
-          currency: this.order.currency,
-          capture_method: 'manual',
-          confirm: true,
-          payment_method: this.order.payment.paymentMethodId,
-          allowed_payment_method_types: ['card'],
-          metadata: { orderId: this.orderId },
-        },
-        { idempotencyKey: chargeKeys.authorise(this.orderId) },
-      );
-    } catch (error) {
-      // Recorded, the declined PaymentIntent lets a retry confirm it again and the compensation cancel it.
-      if (isStripeError(error, 'StripeCardError') && error.payment_intent?.id) return this.declined(error.payment_intent, declineReason(error));
-      throw error;
-    }
+    const pi = await stripe.paymentIntents.create(
+      {
+        amount: this.amount,
+        currency: this.order.currency,
+        capture_method: 'manual',
+        payment_method: this.order.payment.paymentMethodId,
+        allowed_payment_method_types: ['card'],
+        metadata: { orderId: this.orderId },
+      },
+      { idempotencyKey: chargeKeys.create(this.orderId) },
+    );
     this.checkMatchesOrder(pi);
-    return this.settle(stripe, pi);
+    // Whatever Stripe says of it (a replayed create answers as it did the first time), it is
+    // settled only on the next call, once recorded.
+    return ChargeAuthorisationSchema.parse({ paymentIntentId: pi.id, amount: pi.amount, currency: pi.currency, status: 'created' });
   }
 
   /** Where a PaymentIntent of this order stands, confirming it again after an earlier decline. */

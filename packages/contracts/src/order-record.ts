@@ -37,7 +37,7 @@ export const PaymentIntentIdSchema = z.string().check(z.regex(/^pi_[A-Za-z0-9_]{
 export const RefundIdSchema = z.string().check(z.regex(/^re_[A-Za-z0-9_]{1,252}$/, 'stripe_refund'));
 
 /** Where the order's payment stands. */
-export const PaymentStatusSchema = z.enum(['authorised', 'declined', 'captured', 'canceled', 'refunded']);
+export const PaymentStatusSchema = z.enum(['created', 'authorised', 'declined', 'captured', 'canceled', 'refunded']);
 export type PaymentStatus = z.infer<typeof PaymentStatusSchema>;
 
 /** The payment attributes of the order record (all absent until something is recorded). */

@@ -21,6 +21,7 @@ import { ORDER_PK_PREFIX, ORDER_RECORD_SK, SagaSteps, type SagaErrorName } from 
  * ChargePayment (Parallel):
  *   PreparePayment → LoadPaymentRecord (getItem) → AuthorisePayment (λ authorise)
  *     → RecordPaymentIntent (updateItem, conditional) → CheckAuthorisation
+ *         created  → AuthorisePayment again                (recorded: now it confirms, i.e. holds the money)
  *         declined → ChargeDeclined (Fail: PaymentDeclined, cause = the decline code)
  *         captured → PaymentCaptured                      (a retry found it captured already)
  *         else     → CapturePayment (λ capture) → RecordCapture (updateItem) → PaymentCaptured
@@ -31,10 +32,12 @@ import { ORDER_PK_PREFIX, ORDER_RECORD_SK, SagaSteps, type SagaErrorName } from 
  *     refunded → RecordRefund · canceled → RecordCancellation · noop → RefundDone
  * ```
  *
- * Why the record sits between authorise and capture: a PaymentIntent is captured only once it is
- * recorded, so a retry days later (a human review can outlast Stripe's 24 h idempotency window)
- * finds it in the record instead of charging again. A failure before the record leaves at most an
- * uncaptured authorisation, which lapses.
+ * Why the record comes first: the function creates the PaymentIntent unconfirmed, and it is confirmed
+ * (money held) only once recorded, and captured only once its authorisation is recorded. So a retry
+ * days later (a human review can outlast Stripe's 24 h idempotency window) finds it in the record
+ * instead of charging again, and RefundPayment finds every hold to release, even when a function
+ * crashed after Stripe answered. A failure before the first record leaves an unconfirmed
+ * PaymentIntent, which holds nothing.
  *
  * Branch data (ChargePayment): `{ order, authorisation: { Payload: ChargeAuthorisation | null },
  * paymentRecord?: GetItem output }`; the branch's output is the captured payment
@@ -172,13 +175,14 @@ export function chargePaymentFlow(s: PaymentFlowSettings): SagaSubflow<E> {
         n.recordIntent,
       ),
       [n.recordIntent]: recordPayment(s.ordersTable, {
-        Comment: 'Recorded before any capture; another PaymentIntent recorded first sends the function back to yield to it',
+        Comment: 'Recorded before any hold or capture; another PaymentIntent recorded first sends the function back to yield to it',
         Catch: [{ ErrorEquals: ['DynamoDB.ConditionalCheckFailedException'], ResultPath: '$.recordConflict', Next: n.loadRecord }],
         Next: n.checkAuthorisation,
       }),
       [n.checkAuthorisation]: {
         Type: 'Choice',
         Choices: [
+          { Variable: '$.authorisation.Payload.status', StringEquals: 'created', Next: n.authorise },
           { Variable: '$.authorisation.Payload.status', StringEquals: 'declined', Next: n.declined },
           { Variable: '$.authorisation.Payload.status', StringEquals: 'captured', Next: n.captured },
         ],

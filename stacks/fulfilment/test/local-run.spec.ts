@@ -81,8 +81,11 @@ function harness(overrides: Partial<Record<FunctionName, LambdaHandler>> = {}) {
   const calls: { fn: FunctionName; event: JsonValue }[] = [];
   const payment = { paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp' };
   const outputs: Record<FunctionName, JsonValue | ((event: JsonValue) => JsonValue)> = {
-    // authorise → authorised, capture → captured
-    'charge-payment': (event) => ({ ...payment, status: (event as { action: string }).action === 'capture' ? 'captured' : 'authorised' }),
+    // As the function: authorise creates (unconfirmed), authorise again confirms, capture captures.
+    'charge-payment': (event) => {
+      const e = event as { action: string; previous: { status: string } | null };
+      return { ...payment, status: e.action === 'capture' ? 'captured' : e.previous === null ? 'created' : 'authorised' };
+    },
     'reserve-stock': { reservationId: 'res-1', lines: [{ sku: 'BOOK-1', quantity: 1 }] },
     'book-shipment': { shipmentId: 'shp-1', carrier: 'Acme', trackingNumber: 'TRK1' },
     'emit-receipt': { receiptId: 'rcp-1', eventId: 'evt-1' },
@@ -123,10 +126,11 @@ describe('the synthesized definition on the local engine', () => {
     const h = harness();
     const r = await h.machine.run({ order });
     expect(r.status).toBe('SUCCEEDED');
-    expect(h.calls.map((c) => c.fn)).toEqual(['charge-payment', 'charge-payment', 'reserve-stock', 'book-shipment', 'emit-receipt']);
-    // ChargePayment: authorise with the (empty) record, the state machine records, then capture.
-    const [authorise, capture] = h.called('charge-payment');
-    expect(authorise).toEqual({ action: 'authorise', order, record: {}, previous: null });
+    expect(h.calls.map((c) => c.fn)).toEqual(['charge-payment', 'charge-payment', 'charge-payment', 'reserve-stock', 'book-shipment', 'emit-receipt']);
+    // ChargePayment: authorise (creates) with the empty record; recorded; authorise again (confirms); recorded; capture.
+    const [create, confirm, capture] = h.called('charge-payment');
+    expect(create).toEqual({ action: 'authorise', order, record: {}, previous: null });
+    expect(confirm).toEqual({ action: 'authorise', order, record: {}, previous: { paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp', status: 'created' } });
     expect(capture).toEqual({ action: 'capture', order, authorisation: { paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp', status: 'authorised' } });
     expect(await paymentRecord()).toMatchObject({ orderId: 'ord-1', paymentIntentId: 'pi_1', paymentStatus: 'captured', amount: '1250', currency: 'gbp' });
     expect(h.called('book-shipment')).toEqual([{ order, reservation: { reservationId: 'res-1', lines: [{ sku: 'BOOK-1', quantity: 1 }] } }]);
@@ -192,17 +196,24 @@ describe('the synthesized definition on the local engine', () => {
     await until(() => h.reviews().length === 1, 'the review request');
     h.machine.callbacks.succeed(h.reviews()[0]!['taskToken'], JSON.stringify({ outcome: 'retry', reviewer: 'ops', decidedAt: '2026-11-22T10:00:00Z' }));
     expect((await execution.done).status).toBe('SUCCEEDED');
-    expect(h.calls.map((c) => c.fn)).toEqual(['charge-payment', 'charge-payment', 'reserve-stock', 'book-shipment', 'analyze-error', 'book-shipment', 'emit-receipt']);
+    expect(h.calls.map((c) => c.fn)).toEqual([
+      ...['charge-payment', 'charge-payment', 'charge-payment', 'reserve-stock'],
+      ...['book-shipment', 'analyze-error', 'book-shipment', 'emit-receipt'],
+    ]);
   });
 
   it('a declined card is recorded, then fails ChargePayment with PaymentDeclined: nothing captured, nothing to compensate', async () => {
     const h = harness({
-      'charge-payment': async () => ({ paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp', status: 'declined', declineReason: 'insufficient_funds' }),
+      // Created, recorded, then declined at confirmation.
+      'charge-payment': async (event) =>
+        (event as { previous: unknown }).previous === null
+          ? { paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp', status: 'created' }
+          : { paymentIntentId: 'pi_1', amount: 1250, currency: 'gbp', status: 'declined', declineReason: 'insufficient_funds' },
     });
     const r = await h.machine.run({ order });
     expect(r).toMatchObject({ status: 'FAILED', error: 'OrderFulfillmentFailed' });
     expect(JSON.parse((r as { cause: string }).cause)).toEqual({ Error: 'PaymentDeclined', Cause: 'insufficient_funds' });
-    expect(h.calls.map((c) => c.fn)).toEqual(['charge-payment']); // authorise only
+    expect(h.calls.map((c) => c.fn)).toEqual(['charge-payment', 'charge-payment']); // no capture
     expect(await paymentRecord()).toMatchObject({ paymentIntentId: 'pi_1', paymentStatus: 'declined' });
     expect(h.notifications()[0]).toMatchObject({ body: { failedStep: 'ChargePayment', errorInfo: { Error: 'PaymentDeclined' } } });
   });

@@ -313,6 +313,7 @@ describe('failure paths', () => {
     expect(path.slice(1, path.indexOf(SagaSteps.ReserveStock))).toEqual([SagaSteps.ChargePayment, ...[
       'prepare', 'loadRecord', 'authorise', 'recordIntent', 'checkAuthorisation', 'capture', 'recordCapture', 'captured',
     ].map((k) => ChargePaymentStates[k as keyof typeof ChargePaymentStates])]);
+    // (The walk's functions answer { ok }: no `created` round; the next test has it.)
     expect(end.type).toBe('Succeed');
   });
 });
@@ -460,11 +461,18 @@ describe('the payment subflows', () => {
       Parameters: { ConsistentRead: true },
       ResultPath: '$.paymentRecord',
     });
+    // A created PaymentIntent is recorded, then AuthorisePayment confirms it; capture follows a recorded authorisation.
+    expect((states[n.checkAuthorisation]!['Choices'] as State[])[0]).toEqual({
+      Variable: '$.authorisation.Payload.status',
+      StringEquals: 'created',
+      Next: n.authorise,
+    });
     // The only way to CapturePayment is through the recorded authorisation.
     const into = (target: string) =>
       Object.entries(states).filter(([, s]) => s['Next'] === target || s['Default'] === target || (s['Choices'] ?? []).some((c: State) => c['Next'] === target));
     expect(into(n.capture).map(([name]) => name)).toEqual([n.checkAuthorisation]);
     expect(into(n.checkAuthorisation).map(([name]) => name)).toEqual([n.recordIntent]);
+    expect(into(n.authorise).map(([name]) => name).sort()).toEqual([n.checkAuthorisation, n.loadRecord].sort());
   });
 
   it('a declined authorisation is recorded, then fails the step with PaymentDeclined: compensation, no review', () => {

@@ -4,10 +4,11 @@ import { PaymentIntentIdSchema, PaymentRecordLookupSchema, type PaymentRecordLoo
 
 // The input is a slice of the saga state, so it is not strict: unread slots are dropped (see ../steps.ts).
 //
-// One Lambda, two Task states: `authorise` returns the authorisation, the state machine records its
-// PaymentIntent in the order record (a conditional write), then `capture` captures it. A PaymentIntent
-// is captured only once it is recorded, so a retry days later continues from the record and never
-// charges twice.
+// One Lambda, two Task states: `authorise` first creates the PaymentIntent unconfirmed, which holds
+// nothing on the card; the state machine records it in the order record (a conditional write) and
+// calls `authorise` again, which confirms it; then `capture` captures it. So no money is held or moved
+// on a PaymentIntent that is not recorded: a retry days later continues from the record and never
+// charges twice, and the compensation finds every authorisation to undo.
 
 const payment = {
   /** Stripe PaymentIntent id (`pi_...`). */
@@ -17,6 +18,9 @@ const payment = {
   currency: CurrencySchema,
 };
 
+/** A PaymentIntent created for the order and not confirmed yet: nothing is held on the card. */
+const CreatedPaymentSchema = z.object({ ...payment, status: z.literal('created') });
+
 /** An authorised PaymentIntent, not captured yet: the order total is held on the card. */
 const AuthorisedPaymentSchema = z.object({ ...payment, status: z.literal('authorised') });
 
@@ -25,12 +29,14 @@ export const ChargePaymentOutputSchema = z.object({ ...payment, status: z.litera
 export type ChargePaymentOutput = z.infer<typeof ChargePaymentOutputSchema>;
 
 /**
- * What `authorise` found or did, for the state machine to record: `authorised` (capture next),
+ * What `authorise` found or did, for the state machine to record: `created` (recorded, then confirmed
+ * by the next `authorise`), `authorised` (capture next),
  * `captured` (a retry found it captured already), or `declined` (the card declined, or asks for
  * authentication): the state machine records the declined PaymentIntent, so that a retry confirms it
  * again and the compensation cancels it, then fails the step with `PaymentDeclined`.
  */
 export const ChargeAuthorisationSchema = z.discriminatedUnion('status', [
+  CreatedPaymentSchema,
   AuthorisedPaymentSchema,
   ChargePaymentOutputSchema,
   z.object({
@@ -49,10 +55,10 @@ const recordOfTheOrder = z.refine<{ order: Order; record: PaymentRecordLookup }>
 );
 
 /**
- * `authorise`: continue from the PaymentIntent the order record names, else create one (manual
- * capture). `record` is the order record as `dynamodb:getItem` gives it; `previous` is this step's
- * earlier result when the state machine comes back because recording it failed (another
- * PaymentIntent was recorded first), else `null`.
+ * `authorise`: continue from the PaymentIntent the order record names (or `previous`), else create one
+ * (manual capture, unconfirmed). `record` is the order record as `dynamodb:getItem` gives it;
+ * `previous` is this step's earlier result when the state machine comes back (it recorded a `created`
+ * PaymentIntent, or recording failed because another PaymentIntent was recorded first), else `null`.
  */
 export const AuthorisePaymentInputSchema = z
   .object({
