@@ -46,6 +46,26 @@ function recorded(paymentIntentId: string, paymentStatus: OrderPaymentRecord['pa
 }
 
 const authorisedAs = (paymentIntentId: string, amount = TOTAL) => ({ paymentIntentId, amount, currency: 'eur', status: 'authorised' }) as const;
+const createdAs = (paymentIntentId: string, amount = TOTAL) => ({ paymentIntentId, amount, currency: 'eur', status: 'created' }) as const;
+
+/**
+ * The two `authorise` calls of the state machine: the first creates the PaymentIntent (unconfirmed), the
+ * state machine records it and calls again with that result as `previous` and the record it read before
+ * the write (so naming no PaymentIntent): the second confirms it.
+ */
+async function authoriseTwice(order: unknown = anOrder(), d: ChargePaymentDeps = deps()): Promise<{ created: ChargeAuthorisation; outcome: ChargeAuthorisation }> {
+  const created = await chargePayment(authorise({ order }), d);
+  expect(created.status).toBe('created');
+  const outcome = await chargePayment(authorise({ order, previous: created }), d);
+  return { created, outcome };
+}
+
+/** An authorisation as the state machine holds it before `capture`: created, recorded, confirmed. */
+async function authorised(order: unknown = anOrder()): Promise<ChargeAuthorisation> {
+  const { outcome } = await authoriseTwice(order);
+  expect(outcome.status).toBe('authorised');
+  return outcome;
+}
 
 function stripeSdk(): Stripe {
   return createStripeClient(server.apiKey, { api: server.sdkOptions(), timeoutMs: 2000, maxNetworkRetries: 0 });
@@ -76,37 +96,75 @@ afterEach(async () => {
   await server.close();
 });
 
+
 describe('authorise', () => {
-  it('creates a manual-capture PaymentIntent with the authorise key and returns it authorised; nothing is captured', async () => {
+  it('first call: creates a manual-capture PaymentIntent, unconfirmed, with the create key and returns it created; nothing is held at Stripe', async () => {
     const out = await chargePayment(authorise(), deps());
-    expect(out).toEqual({ paymentIntentId: expect.stringMatching(/^pi_/), amount: TOTAL, currency: 'eur', status: 'authorised' });
-    expect(posts()).toEqual([['/v1/payment_intents', 'ord-1001:authorise:v1']]);
+    expect(out).toEqual({ paymentIntentId: expect.stringMatching(/^pi_/), amount: TOTAL, currency: 'eur', status: 'created' });
+    expect(posts()).toEqual([['/v1/payment_intents', 'ord-1001:create:v1']]);
     expect(server.requests({ method: 'POST' })[0]!.params).toEqual({
       amount: String(TOTAL),
       currency: 'eur',
       capture_method: 'manual',
-      confirm: 'true',
       payment_method: 'pm_card_visa',
       allowed_payment_method_types: ['card'],
       metadata: { orderId: ORDER_ID },
     });
-    expect(server.ledger()).toEqual([expect.objectContaining({ paymentIntentId: out.paymentIntentId, status: 'requires_capture', authorised: TOTAL, captured: 0 })]);
-    expect(logger.entries.map((e) => e.message)).toEqual(['ChargePayment started', 'ChargePayment authorised']);
+    expect(server.ledger()).toEqual([
+      expect.objectContaining({ paymentIntentId: out.paymentIntentId, status: 'requires_confirmation', authorised: 0, authorisations: 0, captured: 0 }),
+    ]);
+    expect(logger.entries.map((e) => e.message)).toEqual(['ChargePayment started', 'ChargePayment created']);
+  });
+
+  it('second call (previous: the created result; the record read before it was written): confirms it with the confirm key, and only now is the total held', async () => {
+    const created = await chargePayment(authorise(), deps());
+    expect(server.ledger()).toEqual([expect.objectContaining({ status: 'requires_confirmation', authorised: 0 })]);
+
+    const out = await chargePayment(authorise({ previous: created }), deps());
+    expect(out).toEqual(authorisedAs(created.paymentIntentId));
+    expect(posts()).toEqual([
+      ['/v1/payment_intents', 'ord-1001:create:v1'],
+      ['/v1/payment_intents/:id/confirm', 'ord-1001:confirm:v1'],
+    ]);
+    expect(server.requests({ path: '/v1/payment_intents/:id/confirm' })[0]!.params).toEqual({ payment_method: 'pm_card_visa' });
+    expect(server.ledger()).toEqual([
+      expect.objectContaining({ paymentIntentId: created.paymentIntentId, status: 'requires_capture', authorised: TOTAL, authorisations: 1, captured: 0 }),
+    ]);
+    expect(logger.entries.map((e) => e.message)).toEqual([
+      'ChargePayment started',
+      'ChargePayment created',
+      'ChargePayment started',
+      'ChargePayment resumes a known PaymentIntent',
+      'ChargePayment authorised',
+    ]);
+    expect(logger.entries[3]!.extra[0]).toMatchObject({ paymentIntentId: created.paymentIntentId, stripeStatus: 'requires_confirmation', recorded: false });
+  });
+
+  it('a replayed first call (the state machine retrying before it recorded) returns the same PaymentIntent, created, and holds nothing', async () => {
+    const first = await chargePayment(authorise(), deps());
+    expect(await chargePayment(authorise(), deps())).toEqual(first);
+    expect(server.requests({ method: 'POST' }).map((r) => r.replayed)).toEqual([false, true]);
+    expect(server.ledger()).toEqual([expect.objectContaining({ status: 'requires_confirmation', authorised: 0 })]);
   });
 
   it.each([
     ['pm_card_chargeDeclined', 'generic_decline'],
     ['pm_card_chargeDeclinedInsufficientFunds', 'insufficient_funds'],
     ['pm_card_chargeDeclinedExpiredCard', 'expired_card'],
-  ])('a decline (%s) returns declined with the PaymentIntent and the decline code, for the state machine to record', async (pm, code) => {
-    const out = await chargePayment(authorise({ order: anOrder({ payment: { paymentMethodId: pm } }) }), deps());
+  ])('a decline (%s) comes at the second call: declined with the PaymentIntent and the decline code, for the state machine to record', async (pm, code) => {
+    const order = anOrder({ payment: { paymentMethodId: pm } });
+    const created = await chargePayment(authorise({ order }), deps());
+    expect(created.status).toBe('created'); // the create confirms nothing, so it never declines
+    expect(server.ledger()).toEqual([expect.objectContaining({ declines: 0, authorised: 0 })]);
+
+    const out = await chargePayment(authorise({ order, previous: created }), deps());
     const [entry] = server.ledger();
-    expect(out).toEqual({ paymentIntentId: entry!.paymentIntentId, amount: TOTAL, currency: 'eur', status: 'declined', declineReason: code });
-    expect(entry).toMatchObject({ declines: 1, authorised: 0, captured: 0 });
+    expect(out).toEqual({ paymentIntentId: created.paymentIntentId, amount: TOTAL, currency: 'eur', status: 'declined', declineReason: code });
+    expect(entry).toMatchObject({ paymentIntentId: created.paymentIntentId, status: 'requires_payment_method', declines: 1, authorised: 0, captured: 0 });
     expect(logger.entries.at(-1)).toEqual({
       level: 'info',
       message: 'ChargePayment declined',
-      extra: [{ orderId: ORDER_ID, paymentIntentId: entry!.paymentIntentId, amount: TOTAL, declineReason: code }],
+      extra: [{ orderId: ORDER_ID, paymentIntentId: created.paymentIntentId, amount: TOTAL, declineReason: code }],
     });
     expect(JSON.stringify(logger.entries)).not.toContain(pm);
   });
@@ -132,6 +190,17 @@ describe('authorise', () => {
     expect(logger.entries.map((e) => e.message)).toContain('ChargePayment resumes a known PaymentIntent');
   });
 
+  it('a recorded created PaymentIntent is confirmed; once it is, a retry (even after the keys are forgotten) does not confirm again', async () => {
+    const created = await chargePayment(authorise(), deps());
+    const input = authorise({ record: recorded(created.paymentIntentId, 'created') });
+    expect(await chargePayment(input, deps())).toEqual(authorisedAs(created.paymentIntentId));
+    server.forgetIdempotencyKeys();
+    expect(await chargePayment(input, deps())).toEqual(authorisedAs(created.paymentIntentId));
+    expect(server.requests({ path: '/v1/payment_intents/:id/confirm' }).map((r) => r.idempotencyKey)).toEqual(['ord-1001:confirm:v1']);
+    expect(server.requests({ path: '/v1/payment_intents' })).toHaveLength(1);
+    expect(server.ledger()).toEqual([expect.objectContaining({ authorised: TOTAL, authorisations: 1 })]);
+  });
+
   it('refuses a record whose payment was refunded (PaymentRefunded escalates): a refunded capture must not count as paid', async () => {
     const pi = await authorisedIntent();
     await stripeSdk().paymentIntents.capture(pi.id);
@@ -153,39 +222,46 @@ describe('authorise', () => {
 
   it('a recorded decline (requires_payment_method) is confirmed again, keyed by the failed charge', async () => {
     server.faults.inject({ kind: 'decline', declineCode: 'try_again_later' });
-    const first = await chargePayment(authorise(), deps());
-    expect(first).toMatchObject({ status: 'declined', declineReason: 'try_again_later' });
+    const { created, outcome: first } = await authoriseTwice();
+    expect(first).toMatchObject({ paymentIntentId: created.paymentIntentId, status: 'declined', declineReason: 'try_again_later' });
     const failedCharge = server.paymentIntent(first.paymentIntentId)!['latest_charge'] as string;
 
     const out = await chargePayment(authorise({ record: recorded(first.paymentIntentId, 'declined') }), deps());
     expect(out).toEqual(authorisedAs(first.paymentIntentId));
-    expect(server.requests({ path: '/v1/payment_intents/:id/confirm' }).map((r) => r.idempotencyKey)).toEqual([`ord-1001:confirm:${failedCharge}:v1`]);
+    expect(server.requests({ path: '/v1/payment_intents/:id/confirm' }).map((r) => r.idempotencyKey)).toEqual([
+      'ord-1001:confirm:v1',
+      `ord-1001:confirm:${failedCharge}:v1`,
+    ]);
     expect(server.ledger()).toEqual([expect.objectContaining({ declines: 1, authorisations: 1, captured: 0 })]);
   });
 
   it('a recorded decline confirmed again and declined again returns declined with the new code', async () => {
     server.faults.inject({ kind: 'decline', declineCode: 'try_again_later', times: 2 });
-    const first = await chargePayment(authorise(), deps());
+    const { outcome: first } = await authoriseTwice();
     const again = await chargePayment(authorise({ record: recorded(first.paymentIntentId, 'declined'), previous: first }), deps());
     expect(again).toEqual({ ...first, declineReason: 'try_again_later' });
-    expect(server.ledger()).toEqual([expect.objectContaining({ declines: 2, authorisations: 0 })]);
+    expect(server.ledger()).toEqual([expect.objectContaining({ declines: 2, authorisations: 0, authorised: 0 })]);
   });
 
-  it('requires_action → declined authentication_required; processing → PaymentProviderUnavailable', async () => {
-    const fake = (status: string) =>
+  it('the create returns created whatever Stripe says; at the confirmation, requires_action → declined authentication_required, processing → PaymentProviderUnavailable', async () => {
+    const intent = (status: string) => ({ id: 'pi_fake', status, amount: TOTAL, currency: 'eur', latest_charge: null, metadata: { orderId: ORDER_ID } });
+    const fake = (confirmed: string) =>
       ({
         paymentIntents: {
-          create: async () => ({ id: 'pi_fake', status, amount: TOTAL, currency: 'eur', latest_charge: null, metadata: { orderId: ORDER_ID } }),
+          create: async () => intent('requires_action'),
+          retrieve: async () => intent('requires_confirmation'),
+          confirm: async () => intent(confirmed),
         },
       }) as unknown as Stripe;
-    expect(await chargePayment(authorise(), deps({ stripe: async () => fake('requires_action') }))).toEqual({
+    expect(await chargePayment(authorise(), deps({ stripe: async () => fake('requires_action') }))).toEqual(createdAs('pi_fake'));
+    expect(await chargePayment(authorise({ previous: createdAs('pi_fake') }), deps({ stripe: async () => fake('requires_action') }))).toEqual({
       paymentIntentId: 'pi_fake',
       amount: TOTAL,
       currency: 'eur',
       status: 'declined',
       declineReason: 'authentication_required',
     });
-    await expect(chargePayment(authorise(), deps({ stripe: async () => fake('processing') }))).rejects.toMatchObject({
+    await expect(chargePayment(authorise({ previous: createdAs('pi_fake') }), deps({ stripe: async () => fake('processing') }))).rejects.toMatchObject({
       name: 'PaymentProviderUnavailable',
       retriable: true,
     });
@@ -217,9 +293,24 @@ describe('authorise', () => {
     expect(server.requests({ path: '/v1/payment_intents/:id/cancel' })).toHaveLength(1);
   });
 
+  it('a created previous that lost the race is canceled before it ever held anything; the recorded one is confirmed', async () => {
+    const loser = await chargePayment(authorise(), deps());
+    server.forgetIdempotencyKeys();
+    const winner = await chargePayment(authorise(), deps());
+    expect(winner.paymentIntentId).not.toBe(loser.paymentIntentId);
+    expect(await chargePayment(authorise({ record: recorded(winner.paymentIntentId, 'created'), previous: loser }), deps())).toEqual(
+      authorisedAs(winner.paymentIntentId),
+    );
+    expect(server.requests({ path: '/v1/payment_intents/:id/confirm' }).map((r) => r.path)).toEqual([`/v1/payment_intents/${winner.paymentIntentId}/confirm`]);
+    expect(server.ledger({ paymentIntentId: loser.paymentIntentId })).toEqual([
+      expect.objectContaining({ status: 'canceled', authorised: 0, authorisations: 0, canceled: 0, captured: 0 }),
+    ]);
+    expect(server.paymentIntent(loser.paymentIntentId)).toMatchObject({ cancellation_reason: 'duplicate' });
+  });
+
   it('a declined previous that lost the race is canceled too', async () => {
     const winner = await authorisedIntent();
-    const declined = await chargePayment(authorise({ order: anOrder({ payment: { paymentMethodId: 'pm_card_chargeDeclined' } }) }), deps());
+    const { outcome: declined } = await authoriseTwice(anOrder({ payment: { paymentMethodId: 'pm_card_chargeDeclined' } }));
     expect(declined.status).toBe('declined');
     await chargePayment(authorise({ record: recorded(winner.id), previous: declined }), deps());
     expect(server.ledger({ paymentIntentId: declined.paymentIntentId })).toEqual([expect.objectContaining({ status: 'canceled' })]);
@@ -233,10 +324,11 @@ describe('authorise', () => {
     expect(server.requests({ path: '/v1/payment_intents/:id/cancel' })).toHaveLength(0);
   });
 
-  it('previous without a record (its write not done yet) is resumed, not created again', async () => {
+  it('previous without a PaymentIntent in the record is continued, not created again, even after Stripe forgot the create key', async () => {
     const first = await chargePayment(authorise(), deps());
     server.forgetIdempotencyKeys();
-    expect(await chargePayment(authorise({ previous: first }), deps())).toEqual(first);
+    expect(await chargePayment(authorise({ previous: first }), deps())).toEqual(authorisedAs(first.paymentIntentId));
+    expect(server.requests({ path: '/v1/payment_intents' })).toHaveLength(1);
     expect(server.ledger()).toHaveLength(1);
   });
 
@@ -251,23 +343,32 @@ describe('authorise', () => {
     });
     expect(server.ledger().every((e) => e.captured === 0 && e.status === 'requires_capture')).toBe(true);
   });
+
+  it('a created previous for another amount → PaymentMismatch before it is confirmed', async () => {
+    const created = await chargePayment(authorise(), deps());
+    const error = await failure(chargePayment(authorise({ order: anOrder({ lines: [{ sku: 'SKU-1', quantity: 1, unitPrice: 1250 }] }), previous: created }), deps()));
+    expect(error).toMatchObject({ name: 'PaymentMismatch', message: `PaymentIntent ${created.paymentIntentId} is for 2999 eur, the order total is 1250 eur` });
+    expect(server.requests({ path: '/v1/payment_intents/:id/confirm' })).toHaveLength(0);
+    expect(server.ledger()).toEqual([expect.objectContaining({ status: 'requires_confirmation', authorised: 0 })]);
+  });
 });
 
 describe('capture', () => {
   it('captures the authorisation with the capture key', async () => {
-    const authorisation = await chargePayment(authorise(), deps());
+    const authorisation = await authorised();
     const out = await chargePayment(capture(authorisation), deps());
     expect(out).toEqual({ paymentIntentId: authorisation.paymentIntentId, amount: TOTAL, currency: 'eur', status: 'captured' });
     expect(posts()).toEqual([
-      ['/v1/payment_intents', 'ord-1001:authorise:v1'],
+      ['/v1/payment_intents', 'ord-1001:create:v1'],
+      ['/v1/payment_intents/:id/confirm', 'ord-1001:confirm:v1'],
       ['/v1/payment_intents/:id/capture', 'ord-1001:capture:v1'],
     ]);
-    expect(server.ledger()).toEqual([expect.objectContaining({ captured: TOTAL, captures: 1 })]);
+    expect(server.ledger()).toEqual([expect.objectContaining({ authorised: TOTAL, captured: TOTAL, captures: 1 })]);
     expect(logger.entries.at(-1)).toMatchObject({ message: 'ChargePayment captured' });
   });
 
   it('a replayed capture charges once, within the key window and after it', async () => {
-    const authorisation = await chargePayment(authorise(), deps());
+    const authorisation = await authorised();
     const first = await chargePayment(capture(authorisation), deps());
     expect(await chargePayment(capture(authorisation), deps())).toEqual(first);
     server.forgetIdempotencyKeys();
@@ -276,7 +377,7 @@ describe('capture', () => {
   });
 
   it('an authorisation captured by a concurrent attempt meanwhile is done, not captured again', async () => {
-    const authorisation = await chargePayment(authorise(), deps());
+    const authorisation = await authorised();
     server.faults.inject({ kind: 'delay', delayMs: 150, match: { method: 'GET', path: '/v1/payment_intents/*' } });
     const pending = chargePayment(capture(authorisation), deps());
     await new Promise((r) => setTimeout(r, 50));
@@ -286,7 +387,7 @@ describe('capture', () => {
   });
 
   it('an authorisation that expired before capture → PaymentDeclined', async () => {
-    const authorisation = await chargePayment(authorise(), deps());
+    const authorisation = await authorised();
     server.expireAuthorisation(authorisation.paymentIntentId);
     const error = await failure(chargePayment(capture(authorisation), deps()));
     expect(error).toMatchObject({ name: 'PaymentDeclined', message: expect.stringMatching(/^authorisation_canceled: .*cancellation_reason: automatic/) });
@@ -294,7 +395,7 @@ describe('capture', () => {
   });
 
   it('an authorisation that lapses between retrieve and capture → PaymentDeclined', async () => {
-    const authorisation = await chargePayment(authorise(), deps());
+    const authorisation = await authorised();
     server.faults.inject({ kind: 'delay', delayMs: 150, match: { path: '/v1/payment_intents/*/capture' } });
     const pending = failure(chargePayment(capture(authorisation), deps()));
     await new Promise((r) => setTimeout(r, 50));
@@ -303,23 +404,30 @@ describe('capture', () => {
   });
 
   it('a capture-time outage → PaymentProviderUnavailable; the retry captures once', async () => {
-    const authorisation = await chargePayment(authorise(), deps());
+    const authorisation = await authorised();
     server.faults.inject({ kind: '500', match: { path: '/v1/payment_intents/*/capture' } });
     await expect(chargePayment(capture(authorisation), deps())).rejects.toMatchObject({ name: 'PaymentProviderUnavailable' });
     await chargePayment(capture(authorisation), deps());
     expect(server.ledger()).toEqual([expect.objectContaining({ captured: TOTAL, captures: 1 })]);
   });
 
-  it('an authorisation for another amount, or with no authorisation at Stripe → PaymentMismatch, nothing captured', async () => {
+  it('an authorisation for another amount, or with no authorisation at Stripe (declined, or created and never confirmed) → PaymentMismatch, nothing captured', async () => {
     const other = await authorisedIntent(ORDER_ID, 5000);
     await expect(chargePayment(capture(authorisedAs(other.id, 5000)), deps())).rejects.toMatchObject({ name: 'PaymentMismatch' });
     server.faults.inject({ kind: 'decline' });
-    const declined = await chargePayment(authorise({ order: anOrder({ orderId: 'ord-1002' }) }), deps());
+    const { outcome: declined } = await authoriseTwice(anOrder({ orderId: 'ord-1002' }));
+    expect(declined.status).toBe('declined');
     await expect(chargePayment(capture(authorisedAs(declined.paymentIntentId), anOrder({ orderId: 'ord-1002' })), deps())).rejects.toMatchObject({
       name: 'PaymentMismatch',
       message: `PaymentIntent ${declined.paymentIntentId} is requires_payment_method: it holds no authorisation to capture`,
     });
+    const created = await chargePayment(authorise(), deps());
+    await expect(chargePayment(capture(authorisedAs(created.paymentIntentId)), deps())).rejects.toMatchObject({
+      name: 'PaymentMismatch',
+      message: `PaymentIntent ${created.paymentIntentId} is requires_confirmation: it holds no authorisation to capture`,
+    });
     expect(server.requests({ path: '/v1/payment_intents/:id/capture' })).toHaveLength(0);
+    expect(server.requests({ path: '/v1/payment_intents/:id/confirm' })).toHaveLength(1); // the declined one's
   });
 });
 
@@ -332,7 +440,9 @@ describe('errors', () => {
     ['an unknown payment status', { ...authorise(), record: { Item: { paymentStatus: { S: 'settled' } } } }, 'record.Item.paymentStatus.S invalid_value'],
     ['a record of another order', { ...authorise(), record: recordLookup('ord-other', { paymentIntentId: 'pi_1' }) }, 'record_of_another_order'],
     ['no previous', { action: 'authorise', order: anOrder(), record: {} }, 'previous invalid_type'],
+    ['a previous of an unknown status', { ...authorise(), previous: { ...createdAs('pi_1'), status: 'requires_confirmation' } }, 'previous.status invalid_union'],
     ['a capture of a declined authorisation', capture({ ...authorisedAs('pi_1'), status: 'declined', declineReason: 'x' }), 'authorisation.status invalid_value'],
+    ['a capture of a created (unconfirmed) PaymentIntent', capture(createdAs('pi_1')), 'authorisation.status invalid_value'],
     ['null', null, '(root) invalid_type'],
   ])('%s → InvalidOrder before any side effect', async (_name, input, issue) => {
     const error = await failure(chargePayment(input, deps()));
@@ -356,12 +466,36 @@ describe('errors', () => {
     expect(server.ledger()).toEqual([]);
   });
 
-  it('a timeout → PaymentProviderUnavailable; the retry with the same key authorises once', async () => {
+  it('an outage at the confirmation → PaymentProviderUnavailable, nothing held; the retry of the same input confirms once', async () => {
+    const created = await chargePayment(authorise(), deps());
+    server.faults.inject({ kind: '500', match: { path: '/v1/payment_intents/*/confirm' } });
+    await expect(chargePayment(authorise({ previous: created }), deps())).rejects.toMatchObject({ name: 'PaymentProviderUnavailable', retriable: true });
+    expect(server.ledger()).toEqual([expect.objectContaining({ status: 'requires_confirmation', authorised: 0 })]);
+    expect(await chargePayment(authorise({ previous: created }), deps())).toEqual(authorisedAs(created.paymentIntentId));
+    expect(server.ledger()).toEqual([expect.objectContaining({ authorised: TOTAL, authorisations: 1 })]);
+  });
+
+  it('a confirmation whose answer is lost: the retry finds it authorised and does not confirm again', async () => {
+    const created = await chargePayment(authorise(), deps());
+    // Every answer lost, the client's own resend (same key) included: the confirmation ran once at Stripe.
+    server.faults.inject({ kind: 'drop', afterProcessing: true, times: 'always', match: { path: '/v1/payment_intents/*/confirm' } });
+    await expect(chargePayment(authorise({ previous: created }), deps())).rejects.toMatchObject({ name: 'PaymentProviderUnavailable' });
+    expect(server.ledger()).toEqual([expect.objectContaining({ status: 'requires_capture', authorisations: 1 })]);
+    server.faults.clear();
+    server.forgetIdempotencyKeys();
+    expect(await chargePayment(authorise({ previous: created }), deps())).toEqual(authorisedAs(created.paymentIntentId));
+    expect(server.requests({ path: '/v1/payment_intents/:id/confirm' }).filter((r) => !r.replayed)).toHaveLength(1);
+    expect(server.ledger()).toEqual([expect.objectContaining({ authorised: TOTAL, authorisations: 1 })]);
+  });
+
+  it('a timeout → PaymentProviderUnavailable; the retry with the same key creates once, and it is authorised once', async () => {
     server.faults.inject({ kind: 'delay', delayMs: 300, match: { path: '/v1/payment_intents' } });
     const slow = deps({ stripe: async () => createStripeClient(server.apiKey, { api: server.sdkOptions(), timeoutMs: 100, maxNetworkRetries: 0 }) });
     await expect(chargePayment(authorise(), slow)).rejects.toMatchObject({ name: 'PaymentProviderUnavailable' });
     await new Promise((r) => setTimeout(r, 350));
-    const out = await chargePayment(authorise(), deps());
+    const created = await chargePayment(authorise(), deps());
+    expect(server.requests({ path: '/v1/payment_intents' }).map((r) => r.replayed)).toEqual([false, true]);
+    const out = await chargePayment(authorise({ previous: created }), deps());
     expect(server.ledger()).toEqual([expect.objectContaining({ paymentIntentId: out.paymentIntentId, authorisations: 1 })]);
   });
 
@@ -373,7 +507,7 @@ describe('errors', () => {
     await expect(chargePayment(authorise(), d)).rejects.toMatchObject({ name: 'AccessDeniedException' });
     expect(server.requests()).toHaveLength(0);
     secret = async () => server.apiKey;
-    await chargePayment(authorise(), d);
+    await authoriseTwice(anOrder(), d);
     await chargePayment(authorise({ order: anOrder({ orderId: 'ord-1002' }) }), d);
     expect(secretReads).toBe(2);
   });
@@ -386,7 +520,7 @@ describe('errors', () => {
   });
 
   it('an idempotency conflict → StripeIdempotencyError (escalates)', async () => {
-    await stripeSdk().paymentIntents.create({ amount: 100, currency: 'eur' }, { idempotencyKey: 'ord-1001:authorise:v1' });
+    await stripeSdk().paymentIntents.create({ amount: 100, currency: 'eur' }, { idempotencyKey: 'ord-1001:create:v1' });
     const error = await failure(chargePayment(authorise(), deps()));
     expect(error.name).toBe('StripeIdempotencyError');
   });

@@ -49,26 +49,35 @@ const invoke = (events: unknown[]): Promise<BundleOutcome[]> =>
     }),
   );
 
-const authorise = (order = anOrder(), record?: { paymentIntentId: string; paymentStatus: 'authorised' | 'captured' }) => ({
+const authorise = (
+  order = anOrder(),
+  record?: { paymentIntentId: string; paymentStatus: 'created' | 'authorised' | 'captured' },
+  previous: Record<string, unknown> | null = null,
+) => ({
   action: 'authorise',
   order,
   record: recordLookup(order.orderId, record),
-  previous: null,
+  previous,
 });
 
 describe('the bundled ChargePayment handler (dist/lambda/handler.mjs)', () => {
-  it('authorises, captures, resumes a recorded PaymentIntent; reads the key through the extension once per cold start', async () => {
-    const [authorised] = await invoke([authorise()]);
-    expect(authorised).toEqual({ ok: true, value: { paymentIntentId: expect.stringMatching(/^pi_/), amount: 2999, currency: 'eur', status: 'authorised' } });
-    if (!authorised?.ok) throw new Error('the authorisation failed');
-    const pi = authorised.value['paymentIntentId'] as string;
+  it('creates, confirms, captures, resumes a recorded PaymentIntent; reads the key through the extension once per cold start', async () => {
+    const [created] = await invoke([authorise()]);
+    expect(created).toEqual({ ok: true, value: { paymentIntentId: expect.stringMatching(/^pi_/), amount: 2999, currency: 'eur', status: 'created' } });
+    if (!created?.ok) throw new Error('the create failed');
+    const pi = created.value['paymentIntentId'] as string;
+    expect(stripe.ledger({ orderId: 'ord-1001' })).toEqual([expect.objectContaining({ status: 'requires_confirmation', authorised: 0 })]);
 
-    const [resumed, captured, replay, afterCapture] = await invoke([
+    // The state machine records it, then calls again with it as `previous` and the record it read before.
+    const authorisation = { ...created.value, status: 'authorised' };
+    const [authorised, resumed, captured, replay, afterCapture] = await invoke([
+      authorise(anOrder(), undefined, created.value),
       authorise(anOrder(), { paymentIntentId: pi, paymentStatus: 'authorised' }),
-      { action: 'capture', order: anOrder(), authorisation: authorised.value },
-      { action: 'capture', order: anOrder(), authorisation: authorised.value },
+      { action: 'capture', order: anOrder(), authorisation },
+      { action: 'capture', order: anOrder(), authorisation },
       authorise(anOrder(), { paymentIntentId: pi, paymentStatus: 'captured' }),
     ]);
+    expect(authorised).toEqual({ ok: true, value: authorisation });
     expect(resumed).toEqual(authorised);
     const capturedPayment = { ok: true, value: { paymentIntentId: pi, amount: 2999, currency: 'eur', status: 'captured' } };
     expect(captured).toEqual(capturedPayment);
@@ -76,16 +85,17 @@ describe('the bundled ChargePayment handler (dist/lambda/handler.mjs)', () => {
     expect(afterCapture).toEqual(capturedPayment);
     expect(stripe.ledger({ orderId: 'ord-1001' })).toEqual([expect.objectContaining({ authorisations: 1, captures: 1, captured: 2999 })]);
     expect(stripe.requests({ method: 'POST' }).map((r) => [r.path.replace(/pi_\w+/, ':id'), r.idempotencyKey])).toEqual([
-      ['/v1/payment_intents', 'ord-1001:authorise:v1'],
+      ['/v1/payment_intents', 'ord-1001:create:v1'],
+      ['/v1/payment_intents/:id/confirm', 'ord-1001:confirm:v1'],
       ['/v1/payment_intents/:id/capture', 'ord-1001:capture:v1'], // the replay found it captured: no second capture
     ]);
     const secretRead = { url: `/secretsmanager/get?secretId=${encodeURIComponent(PAYMENT_BUNDLE_SECRET_ARN)}`, token: LAMBDA_SESSION_TOKEN };
     expect(extension.requests).toEqual([secretRead, secretRead]); // two cold starts
   });
 
-  it('keeps the saga error names and results: InvalidOrder, declined, PaymentProviderUnavailable', async () => {
+  it('keeps the saga error names and results: InvalidOrder, created then declined, PaymentProviderUnavailable', async () => {
     const declinedOrder = anOrder({ orderId: 'ord-declined', payment: { paymentMethodId: 'pm_card_chargeDeclinedInsufficientFunds' } });
-    const [invalid, noAction, badRecord, declined] = await invoke([
+    const [invalid, noAction, badRecord, created] = await invoke([
       { ...authorise(), order: { ...anOrder(), currency: 'xyz' } },
       { order: anOrder() },
       { ...authorise(), record: { Item: { amount: { S: 'x' } } } },
@@ -94,9 +104,12 @@ describe('the bundled ChargePayment handler (dist/lambda/handler.mjs)', () => {
     expect(invalid).toMatchObject({ ok: false, name: 'InvalidOrder', message: expect.stringContaining('order.currency invalid_value') });
     expect(noAction).toMatchObject({ ok: false, name: 'InvalidOrder', message: expect.stringContaining('action invalid_union') });
     expect(badRecord).toMatchObject({ ok: false, name: 'InvalidOrder', message: expect.stringContaining('record.Item.amount.N invalid_type') });
+    expect(created).toMatchObject({ ok: true, value: { status: 'created' } }); // the card is declined only when confirmed
+    if (!created?.ok) throw new Error('the create failed');
+    const [declined] = await invoke([authorise(declinedOrder, undefined, created.value)]);
     expect(declined).toEqual({
       ok: true,
-      value: { paymentIntentId: expect.stringMatching(/^pi_/), amount: 2999, currency: 'eur', status: 'declined', declineReason: 'insufficient_funds' },
+      value: { paymentIntentId: created.value['paymentIntentId'], amount: 2999, currency: 'eur', status: 'declined', declineReason: 'insufficient_funds' },
     });
 
     stripe.faults.inject({ kind: '500', times: 'always' });

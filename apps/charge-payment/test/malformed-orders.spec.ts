@@ -94,16 +94,21 @@ describe('malformed orders at ChargePayment (the first step)', () => {
     expect(leaked).toEqual([]);
     expect(sideEffects).toBe(0);
 
-    // The control: the very same wiring authorises and captures a valid order (so "no request" was the handler's doing).
+    // The control: the very same wiring charges a valid order, in the state machine's three calls (so "no
+    // request" was the handler's doing): create (nothing held), confirm once recorded, capture.
     try {
       const handler = productionHandler('SILENT');
       const order = baseOrder();
-      const authorisation = await handler({ action: 'authorise', order, record: recordLookup(order.orderId), previous: null });
-      expect(authorisation).toMatchObject({ status: 'authorised', amount: 1250 + 2 * 499 });
+      const record = recordLookup(order.orderId); // read before the PaymentIntent is recorded
+      const created = await handler({ action: 'authorise', order, record, previous: null });
+      expect(created).toMatchObject({ status: 'created', amount: 1250 + 2 * 499 });
+      expect(stripe.ledger()).toEqual([expect.objectContaining({ status: 'requires_confirmation', authorised: 0 })]);
+      const authorisation = await handler({ action: 'authorise', order, record, previous: created });
+      expect(authorisation).toMatchObject({ status: 'authorised', paymentIntentId: created.paymentIntentId, amount: 1250 + 2 * 499 });
       await expect(handler({ action: 'capture', order, authorisation })).resolves.toMatchObject({ status: 'captured', amount: 1250 + 2 * 499 });
     } finally {
       vi.unstubAllEnvs();
     }
-    expect(stripe.ledger()).toEqual([expect.objectContaining({ captures: 1 })]);
+    expect(stripe.ledger()).toEqual([expect.objectContaining({ authorisations: 1, captures: 1 })]);
   });
 });

@@ -71,6 +71,11 @@ describe('PaymentRecordLookupSchema and paymentRecordFrom', () => {
   });
 
   it('knows the payment statuses', () => {
-    expect(PaymentStatusSchema.options).toEqual(['authorised', 'declined', 'captured', 'canceled', 'refunded']);
+    expect(PaymentStatusSchema.options).toEqual(['created', 'authorised', 'declined', 'captured', 'canceled', 'refunded']);
+    // `created`: the PaymentIntent is recorded before it is confirmed, i.e. before anything is held on the card.
+    expect(paymentRecordFrom(PaymentRecordLookupSchema.parse(lookup({ paymentIntentId: { S: 'pi_123' }, paymentStatus: { S: 'created' } })))).toEqual({
+      paymentIntentId: 'pi_123',
+      paymentStatus: 'created',
+    });
   });
 });

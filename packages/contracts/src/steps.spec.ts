@@ -90,11 +90,14 @@ describe('step inputs are slices of the saga state', () => {
 
 describe('ChargePayment input: one Lambda, two actions', () => {
   const authorised = { paymentIntentId: 'pi_3Nabc', amount: orderTotal(validOrder()), currency: 'gbp', status: 'authorised' } as const;
+  const created = { ...authorised, status: 'created' } as const;
 
   it('authorise takes the order, its record (getItem output) and the previous result or null', () => {
     const input: StepInput<'ChargePayment'> = ChargePaymentInputSchema.parse({ action: 'authorise', order: validOrder(), record: {}, previous: null, payment });
     expect(input).toEqual({ action: 'authorise', order: validOrder(), record: {}, previous: null });
     expect(ChargePaymentInputSchema.parse({ action: 'authorise', order: validOrder(), record: {}, previous: authorised })).toMatchObject({ previous: authorised });
+    // The second call: the created PaymentIntent, recorded, comes back as `previous` to be confirmed.
+    expect(ChargePaymentInputSchema.parse({ action: 'authorise', order: validOrder(), record: {}, previous: created })).toMatchObject({ previous: created });
     expect(ChargePaymentInputSchema.safeParse({ action: 'authorise', order: validOrder(), record: {} }).success).toBe(false);
   });
 
@@ -104,8 +107,10 @@ describe('ChargePayment input: one Lambda, two actions', () => {
       order: validOrder(),
       authorisation: authorised,
     });
-    const captured = ChargePaymentInputSchema.safeParse({ action: 'capture', order: validOrder(), authorisation: payment });
-    expect(InvalidOrderError.fromZodError(captured.error!).message).toBe('Invalid order: 1 issue: authorisation.status invalid_value (not an allowed value)');
+    for (const authorisation of [payment, created]) {
+      const refused = ChargePaymentInputSchema.safeParse({ action: 'capture', order: validOrder(), authorisation });
+      expect(InvalidOrderError.fromZodError(refused.error!).message).toBe('Invalid order: 1 issue: authorisation.status invalid_value (not an allowed value)');
+    }
   });
 
   it('refuses an unknown action, or none', () => {
@@ -117,10 +122,11 @@ describe('ChargePayment input: one Lambda, two actions', () => {
 });
 
 describe('step outputs', () => {
-  it('ChargePayment authorise returns an authorisation: authorised, captured or declined (with the decline code)', () => {
+  it('ChargePayment authorise returns an authorisation: created, authorised, captured or declined (with the decline code)', () => {
     const declined = { paymentIntentId: 'pi_3Nabc', amount: 2500, currency: 'gbp', status: 'declined', declineReason: 'insufficient_funds' };
     const output: StepOutput<'ChargePayment'> = ChargeAuthorisationSchema.parse(declined);
     expect(output).toEqual(declined);
+    expect(ChargeAuthorisationSchema.parse({ ...payment, status: 'created' })).toEqual({ ...payment, status: 'created' });
     expect(ChargeAuthorisationSchema.parse({ ...payment, status: 'authorised' })).toEqual({ ...payment, status: 'authorised' });
     expect(ChargeAuthorisationSchema.parse(payment)).toEqual(payment);
     expect(ChargeAuthorisationSchema.safeParse({ ...declined, declineReason: undefined }).success).toBe(false);
