@@ -42,6 +42,19 @@ describe('the fault-schedule explorer', { timeout: 120_000 }, () => {
     expect(report.violations.map((v) => `${v.rule}: ${formatSchedule(v.shortest.run.schedule)} (${v.shortest.detail})`)).toEqual([]);
   });
 
+  it('every single-fault schedule at ChargePayment and RefundPayment (the payment subflows), every reviewer choice: every invariant holds', async () => {
+    const report = await explore(verifier.runner({ idPrefix: 'vt-pay' }), {
+      depth: 1,
+      sites: ['ChargePayment', 'RefundPayment'],
+      concurrency: 24,
+    });
+    // ChargePayment's function runs three times an order (create, confirm, capture): faults at each.
+    expect(verifier.model.sites.ChargePayment.states).toEqual(['AuthorisePayment', 'CapturePayment']);
+    expect([...verifier.model.compensationStates].sort()).toEqual(['CompensateThroughChargePayment', 'CompensateThroughReserveStock']);
+    expect(report.byDepth[1]).toBeGreaterThan(3 * faultKindsOf(verifier.model.sites.ChargePayment).length);
+    expect(report.violations.map((v) => `${v.rule}: ${formatSchedule(v.shortest.run.schedule)} (${v.shortest.detail})`)).toEqual([]);
+  });
+
   it('a retriable error exhausting its retrier escalates to review, one within MaxAttempts does not', async () => {
     const runner = verifier.runner({ idPrefix: 'vt-retry' });
     const within = await runner.run(parseSchedule('BookShipment#1 transient(CarrierRateLimited*5)'));
@@ -161,6 +174,7 @@ describe('the checker, on made-up facts', () => {
       'WaitForHumanReview',
       'NotifyFailure',
     ]),
+    compensationStates: new Set(['CompensateThroughReserveStock']),
     model: undefined as never,
   });
 
@@ -191,6 +205,19 @@ describe('the checker, on made-up facts', () => {
       entered('TaskStateEntered', 'AnalyzeError'),
     ];
     expect(checkRun(facts(history)).map((v) => v.rule)).not.toContain(RULES.compensationEscalates);
+  });
+
+  it('a step made of several states (ChargePayment\'s Parallel) failing is not a compensation round', () => {
+    const history = [
+      entered('ParallelStateEntered', 'ChargePayment'),
+      entered('TaskStateEntered', 'AuthorisePayment'),
+      event('TaskFailed'),
+      event('ParallelStateFailed'),
+      event('ParallelStateExited', 'ChargePayment'),
+      entered('TaskStateEntered', 'NotifyFailure'),
+    ];
+    const f = { ...facts(history), schedule: parseSchedule('ChargePayment#1 permanent(PaymentDeclined)') };
+    expect(checkRun(f).map((v) => v.rule)).not.toContain(RULES.compensationEscalates);
   });
 
   it('reports stock that came back twice, and a failed order still holding its reservation', () => {

@@ -60,6 +60,8 @@ export interface RunFacts {
   readonly ledger: OrderLedger;
   readonly trace: readonly TraceItem[];
   readonly topLevel: ReadonlySet<string>;
+  /** The top-level states that run compensations (`WorkflowModel.compensationStates`). */
+  readonly compensationStates: ReadonlySet<string>;
   readonly model: WorkflowModel;
 }
 
@@ -146,7 +148,7 @@ export function checkRun(f: RunFacts): Violation[] {
   }
 
   // ---- compensations
-  for (const round of compensationRounds(f.history, f.topLevel)) {
+  for (const round of compensationRounds(f.history, f.topLevel, f.compensationStates)) {
     if (round.failedTasks.length === 0) continue;
     if (!round.parallelFailed || round.next !== 'AnalyzeError') {
       fail(
@@ -180,8 +182,15 @@ interface CompensationRound {
   readonly next: string | undefined;
 }
 
-/** Each run of a `CompensateThrough…` Parallel state, from the history. */
-export function compensationRounds(history: readonly HistoryEvent[], topLevel: ReadonlySet<string>): CompensationRound[] {
+/**
+ * Each run of a `CompensateThrough…` Parallel state, from the history. Other Parallels (a step made of
+ * several states, such as ChargePayment) end the round before them and start none.
+ */
+export function compensationRounds(
+  history: readonly HistoryEvent[],
+  topLevel: ReadonlySet<string>,
+  compensations: ReadonlySet<string>,
+): CompensationRound[] {
   const rounds: CompensationRound[] = [];
   let open: { name: string; entered: Map<string, number>; result?: 'failed' | 'succeeded' } | undefined;
   const close = (next: string | undefined) => {
@@ -197,8 +206,10 @@ export function compensationRounds(history: readonly HistoryEvent[], topLevel: R
   for (const e of history) {
     const details = e as { stateEnteredEventDetails?: { name?: string }; stateExitedEventDetails?: { name?: string } };
     if (e.type === 'ParallelStateEntered') {
-      close(details.stateEnteredEventDetails?.name);
-      open = { name: details.stateEnteredEventDetails?.name ?? '?', entered: new Map() };
+      const name = details.stateEnteredEventDetails?.name ?? '?';
+      if (!topLevel.has(name)) continue; // a Parallel nested in a branch
+      close(name);
+      if (compensations.has(name)) open = { name, entered: new Map() };
       continue;
     }
     if (!open) continue;

@@ -130,6 +130,7 @@ export class ScheduleRunner {
         schedule,
         reviews: [],
         topLevel: this.topLevel,
+        compensationStates: this.model.compensationStates,
         model: this.model,
       };
       let waiting = false;

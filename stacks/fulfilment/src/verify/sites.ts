@@ -67,6 +67,11 @@ export interface WorkflowModel {
   readonly review: { readonly state: string; readonly timeoutSeconds: number; readonly heartbeatSeconds: number | undefined };
   /** The definition, references unresolved (as synthesized). */
   readonly definition: AslDefinition;
+  /**
+   * The top-level states that run compensations: a compensation's Task, or a Parallel holding one
+   * (`CompensateThrough…`). A step made of several states (ChargePayment's Parallel) is not one.
+   */
+  readonly compensationStates: ReadonlySet<string>;
 }
 
 interface AslState {
@@ -133,5 +138,13 @@ export function workflowModel(definition: AslDefinition): WorkflowModel {
       raises: SagaErrorNames.filter((e) => (SagaErrors[e].steps as readonly string[]).includes(name)),
     };
   }
-  return { sites, review, definition };
+  const compensationTasks = new Set(COMPENSATIONS.flatMap((c) => sites[c].states));
+  const holdsCompensation = (state: AslState): boolean =>
+    (state.Branches ?? []).some((b) => Object.entries(b.States).some(([n, s]) => compensationTasks.has(n) || holdsCompensation(s)));
+  const compensationStates = new Set(
+    Object.entries(definition.States)
+      .filter(([name, state]) => compensationTasks.has(name) || holdsCompensation(state))
+      .map(([name]) => name),
+  );
+  return { sites, review, definition, compensationStates };
 }
