@@ -5,8 +5,9 @@ import { CurrencySchema, OrderIdSchema } from './order.js';
  * The payment state of an order, kept in the orders table so that a retry (even days later, after
  * Stripe has forgotten its idempotency keys) continues from what happened instead of charging again.
  * The state machine reads it (`arn:aws:states:::dynamodb:getItem`) and passes it to ChargePayment and
- * RefundPayment, and writes it (`dynamodb:updateItem`) from their results: the PaymentIntent between
- * authorise and capture, the compensation after RefundPayment. The payment Lambdas hold no AWS client.
+ * RefundPayment, and writes it (`dynamodb:updateItem`) from their results: the PaymentIntent once
+ * created (before any money is held), its authorisation before capture, the capture, and the
+ * compensation after RefundPayment. The payment Lambdas hold no AWS client.
  * This file is the one definition of the layout.
  *
  * Item: `pk` = `ORDER#<orderId>`, `sk` = `ORDER` (the order record; the reservation lives beside it at

@@ -1,4 +1,5 @@
 import type { AttributeValue } from '@aws-sdk/client-dynamodb';
+import { ORDER_PK_PREFIX, ORDER_RECORD_SK } from '@saga/contracts';
 
 // The key layout of the saga's DynamoDB tables, shared by the Lambdas that write them and by
 // `@saga/testkit` (`SagaTables`), which creates the tables and reads them back in tests.
@@ -12,13 +13,13 @@ export const STOCK_AVAILABLE = 'available';
 export const ORDERS_PK = 'pk';
 /** Orders table: sort key, the record kind (see {@link OrderRecordKinds}). */
 export const ORDERS_SK = 'sk';
-/** Prefix of the orders table partition key. */
-export const ORDER_PK_PREFIX = 'ORDER#';
+/** Prefix of the orders table partition key (the order record's layout is `@saga/contracts`'). */
+export { ORDER_PK_PREFIX };
 
 /** The records kept per order in the orders table, by sort key. */
 export const OrderRecordKinds = {
   /** The order itself, with its payment state (ChargePayment, RefundPayment). */
-  order: 'ORDER',
+  order: ORDER_RECORD_SK,
   /** The stock reservation written by ReserveStock and released by ReleaseStock. */
   reservation: 'RESERVATION',
 } as const;
