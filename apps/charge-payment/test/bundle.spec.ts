@@ -1,12 +1,10 @@
 import { anOrder, recordLookup } from '@saga/lambda-kit/payments';
 import {
-  invokeBundle,
   LAMBDA_SESSION_TOKEN,
-  lambdaLikeEnv,
   PAYMENT_BUNDLE_SECRET_ARN,
-  startSecretsExtensionStub,
-  startStripeServer,
+  startPaymentBundleServers,
   type BundleOutcome,
+  type PaymentBundleServers,
   type SecretsExtensionStub,
   type StripeServer,
 } from '@saga/testkit';
@@ -23,31 +21,20 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 const BUNDLE = fileURLToPath(new URL('../dist/lambda/handler.mjs', import.meta.url));
 const META = fileURLToPath(new URL('../dist/lambda/meta.json', import.meta.url));
 
+let servers: PaymentBundleServers;
 let stripe: StripeServer;
 let extension: SecretsExtensionStub;
 // Fresh servers per test: each one reads the ledger and the extension's requests from zero.
 beforeEach(async () => {
-  stripe = await startStripeServer();
-  extension = await startSecretsExtensionStub(PAYMENT_BUNDLE_SECRET_ARN, () => stripe.apiKey);
+  servers = await startPaymentBundleServers();
+  ({ stripe, extension } = servers);
 });
 afterEach(async () => {
-  await stripe.close();
-  await extension.close();
+  await servers.close();
 });
 
 /** One cold start, configured as the stack configures ChargePayment, invoked with each event in turn. */
-const invoke = (events: unknown[]): Promise<BundleOutcome[]> =>
-  invokeBundle(
-    BUNDLE,
-    events,
-    lambdaLikeEnv({
-      STRIPE_SECRET_ARN: PAYMENT_BUNDLE_SECRET_ARN,
-      STRIPE_API_BASE: stripe.url,
-      STRIPE_MAX_NETWORK_RETRIES: '0',
-      STRIPE_TIMEOUT_MS: '2000',
-      PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
-    }),
-  );
+const invoke = (events: unknown[]): Promise<BundleOutcome[]> => servers.invoke(BUNDLE, events);
 
 const authorise = (
   order = anOrder(),

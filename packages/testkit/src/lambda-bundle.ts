@@ -2,6 +2,7 @@ import { execFile } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { pathToFileURL } from 'node:url';
+import { startStripeServer, type StripeServer } from './stripe-server.js';
 
 /**
  * Running a built Lambda bundle (`dist/lambda/handler.mjs`) the way Lambda does: a fresh Node process
@@ -88,3 +89,37 @@ export async function startSecretsExtensionStub(secretArn: string, secretString:
 
 /** A Stripe secret ARN for the payment bundles' tests (the extension stand-in serves it; `STRIPE_SECRET_ARN`). */
 export const PAYMENT_BUNDLE_SECRET_ARN = 'arn:aws:secretsmanager:eu-west-1:123456789012:secret:saga/stripe-api-key-AbC123';
+
+/** What a payment bundle talks to locally: the Stripe-wire server and the secrets extension stand-in. */
+export interface PaymentBundleServers {
+  readonly stripe: StripeServer;
+  readonly extension: SecretsExtensionStub;
+  /** Invokes `bundle` in one fresh process (one cold start), configured as the stack configures a payment function. */
+  invoke(bundle: string, events: readonly unknown[]): Promise<BundleOutcome[]>;
+  close(): Promise<void>;
+}
+
+/** Starts the servers a payment bundle's tests need; `close()` stops both. */
+export async function startPaymentBundleServers(): Promise<PaymentBundleServers> {
+  const stripe = await startStripeServer();
+  const extension = await startSecretsExtensionStub(PAYMENT_BUNDLE_SECRET_ARN, () => stripe.apiKey);
+  return {
+    stripe,
+    extension,
+    invoke: (bundle, events) =>
+      invokeBundle(
+        bundle,
+        events,
+        lambdaLikeEnv({
+          STRIPE_SECRET_ARN: PAYMENT_BUNDLE_SECRET_ARN,
+          STRIPE_API_BASE: stripe.url,
+          STRIPE_MAX_NETWORK_RETRIES: '0',
+          STRIPE_TIMEOUT_MS: '2000',
+          PARAMETERS_SECRETS_EXTENSION_HTTP_PORT: String(extension.port),
+        }),
+      ),
+    close: async () => {
+      await Promise.all([stripe.close(), extension.close()]);
+    },
+  };
+}
