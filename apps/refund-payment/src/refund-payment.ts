@@ -42,7 +42,7 @@ const MAX_STEPS = 3;
 /**
  * RefundPayment, the compensation of ChargePayment: undo whatever the order's payment reached.
  * The PaymentIntent comes from the order record the state machine passes in (ChargePayment's
- * PaymentIntent is recorded before it is captured); its current state decides: an uncaptured
+ * PaymentIntent is recorded before any money is held on it); its current state decides: an uncaptured
  * authorisation is canceled (`canceled`), a capture is refunded in full (`refunded`; a charge already
  * refunded counts as done), a canceled intent or no intent at all is a `noop`. Every call is
  * idempotent (keys `<orderId>:cancel:v1`, `<orderId>:refund:v1`, and Stripe's own refusal to refund
@@ -86,7 +86,7 @@ class Refund {
   async run(): Promise<RefundPaymentOutput> {
     const paymentIntentId = this.record?.paymentIntentId;
     if (!paymentIntentId) {
-      // A PaymentIntent is recorded before it is captured, so nothing was captured.
+      // A PaymentIntent is recorded before any money is held on it: nothing is held or captured.
       this.deps.logger.info('RefundPayment found no PaymentIntent for the order', { orderId: this.orderId });
       return RefundPaymentOutputSchema.parse({ outcome: 'noop' });
     }
