@@ -389,6 +389,25 @@ describe('saga() with subflow steps (a branch of states placed as one Parallel)'
     });
   });
 
+  test("a subflow compensation's Retry is kept in parallel compensations, on a Parallel of its own", () => {
+    const base = props('parallel');
+    const retry = [{ ErrorEquals: ['PaymentProviderUnavailable'], MaxAttempts: 2 }] as const;
+    const [first, ...rest] = base.steps;
+    const steps = [{ ...first, compensation: { ...first.compensation!, retry } }, ...rest] as typeof base.steps;
+    const { definition } = saga({ ...base, steps });
+    expect(validate(definition).result).toBe('OK');
+    const through = definition.States['CompensateThroughReserveStock'] as ParallelState;
+    const refund = through.Branches[1]!;
+    expect(refund.StartAt).toBe('RefundPaymentThroughReserveStock');
+    expect(refund.States['RefundPaymentThroughReserveStock']).toMatchObject({
+      Type: 'Parallel',
+      Retry: retry,
+      ResultPath: null,
+      End: true,
+      Branches: [{ StartAt: 'LoadRefundRecordThroughReserveStock' }],
+    });
+  });
+
   test('a state inside the branch named like another state is refused', () => {
     const base = props('sequential');
     const clash: Branch<TestError> = { StartAt: 'ReserveStock', States: { ReserveStock: { ...invoke('charge-payment'), End: true } } };

@@ -202,9 +202,15 @@ class SagaGraph<E extends string> {
         .map((i): Branch => {
           const compensation = this.steps[i]!.compensation!;
           const through = (name: string) => `${name}Through${this.steps[j]!.name}`;
-          // A subflow's own states form the branch (renamed: this compensation is placed once per Parallel).
-          if (isSubflow(compensation)) return renameStates(compensation.branch, through);
           const inner = through(compensation.name);
+          if (isSubflow(compensation)) {
+            // Renamed: this compensation is placed once per Parallel. Its own states form the branch,
+            // unless it has a Retry, which needs a state of its own to hang on.
+            const branch = renameStates(compensation.branch, through);
+            if (!compensation.retry?.length) return branch;
+            const placed = this.subflowState({ ...compensation, branch }, { end: true, resultPath: compensation.resultPath ?? null, catchers: [] });
+            return { StartAt: inner, States: { [inner]: placed } };
+          }
           return {
             StartAt: inner,
             States: { [inner]: this.taskState(compensation, { end: true, resultPath: compensation.resultPath ?? null, catchers: [] }) },
