@@ -37,7 +37,8 @@ export interface SagaTask<E extends string> {
  * after the step, with the step's Retry and Catch, so compensation, review retries and the plan treat
  * it exactly like a Task. An error inside the branch reaches the Catch under its own name and cause.
  * Names inside the branch must be unique in the whole machine; where a compensation is placed more than
- * once (parallel compensations), each copy's names get the suffix `Through<Step>`.
+ * once (parallel compensations), each copy's names get the suffix `Through<Step>` (and a compensation
+ * with a Retry keeps it on a one-branch Parallel named `<name>Through<Step>`).
  */
 export interface SagaSubflow<E extends string> {
   /** The Parallel state's name, e.g. `ChargePayment`. */
