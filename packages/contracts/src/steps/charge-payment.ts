@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
-import { CurrencySchema, OrderSchema, type Order } from '../order.js';
-import { PaymentIntentIdSchema, PaymentRecordLookupSchema, type PaymentRecordLookup } from '../order-record.js';
+import { CurrencySchema, OrderSchema } from '../order.js';
+import { PaymentIntentIdSchema, PaymentRecordLookupSchema } from '../order-record.js';
+import { recordOfTheOrder } from './record-of-the-order.js';
 
 // The input is a slice of the saga state, so it is not strict: unread slots are dropped (see ../steps.ts).
 //
@@ -47,12 +48,6 @@ export const ChargeAuthorisationSchema = z.discriminatedUnion('status', [
   }),
 ]);
 export type ChargeAuthorisation = z.infer<typeof ChargeAuthorisationSchema>;
-
-/** The record, when it names an order, must be this order's (the state machine looked up the right key). */
-const recordOfTheOrder = z.refine<{ order: Order; record: PaymentRecordLookup }>(
-  ({ order, record }) => (record.Item?.orderId?.S ?? order.orderId) === order.orderId,
-  { message: 'record_of_another_order', path: ['record', 'Item', 'orderId', 'S'] },
-);
 
 /**
  * `authorise`: continue from the PaymentIntent the order record names (or `previous`), else create one

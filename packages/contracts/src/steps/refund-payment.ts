@@ -1,14 +1,9 @@
 import * as z from 'zod/mini';
-import { OrderSchema, type Order } from '../order.js';
-import { PaymentIntentIdSchema, PaymentRecordLookupSchema, RefundIdSchema, type PaymentRecordLookup } from '../order-record.js';
+import { OrderSchema } from '../order.js';
+import { PaymentIntentIdSchema, PaymentRecordLookupSchema, RefundIdSchema } from '../order-record.js';
+import { recordOfTheOrder } from './record-of-the-order.js';
 
 // The input is a slice of the saga state, so it is not strict: unread slots are dropped (see ../steps.ts).
-
-/** The record, when it names an order, must be this order's (the state machine looked up the right key). */
-const recordOfTheOrder = z.refine<{ order: Order; record: PaymentRecordLookup }>(
-  ({ order, record }) => (record.Item?.orderId?.S ?? order.orderId) === order.orderId,
-  { message: 'record_of_another_order', path: ['record', 'Item', 'orderId', 'S'] },
-);
 
 /**
  * RefundPayment reads the order and its payment record as `dynamodb:getItem` gives it: the record
