@@ -69,7 +69,7 @@ export function functionNeeds(name: FunctionName, r: FunctionResources): Functio
     // payment record itself (payment-flows.ts), so they get no table and no DynamoDB permission.
     case 'charge-payment':
       return {
-        description: 'ChargePayment: authorise, then capture, the Stripe PaymentIntent (the state machine records it in between).',
+        description: 'ChargePayment: create, confirm and capture the Stripe PaymentIntent (the state machine records it before each money step).',
         environment: { ...stripeSecret },
         statements: [stripeKey],
         layers: [r.secretsExtension.layerArn],

@@ -148,7 +148,7 @@ function recordPayment(table: string, fields: Record<string, unknown>): State<st
   );
 }
 
-/** ChargePayment: authorise, record, capture, record. */
+/** ChargePayment: create, record, confirm (hold the money), record, capture, record. */
 export function chargePaymentFlow(s: PaymentFlowSettings): SagaSubflow<E> {
   const n = ChargePaymentStates;
   const charge = (action: 'authorise' | 'capture', payload: Record<string, string>, next: string) =>

@@ -232,10 +232,10 @@ export function fulfilmentWorkflow(targets: WorkflowTargets, settings: WorkflowS
   };
   const payments = {
     ordersTable: targets.ordersTable,
-    chargeFunctionArn: targets.functionArns['charge-payment'],
-    refundFunctionArn: targets.functionArns['refund-payment'],
-    chargeTimeoutSeconds: settings.taskTimeoutSeconds['charge-payment'],
-    refundTimeoutSeconds: settings.taskTimeoutSeconds['refund-payment'],
+    chargeFunctionArn: targets.functionArns[STEP_FUNCTIONS[SagaSteps.ChargePayment]],
+    refundFunctionArn: targets.functionArns[STEP_FUNCTIONS[SagaSteps.RefundPayment]],
+    chargeTimeoutSeconds: settings.taskTimeoutSeconds[STEP_FUNCTIONS[SagaSteps.ChargePayment]],
+    refundTimeoutSeconds: settings.taskTimeoutSeconds[STEP_FUNCTIONS[SagaSteps.RefundPayment]],
     chargeRetry: RETRY_POLICIES[SagaSteps.ChargePayment],
     refundRetry: RETRY_POLICIES[SagaSteps.RefundPayment],
   };
