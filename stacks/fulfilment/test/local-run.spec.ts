@@ -11,6 +11,7 @@ import {
   localStateMachine,
   type LambdaHandler,
 } from '@saga/sfn-local';
+import { orderRecordKey } from '@saga/contracts';
 import { createLocalDynamoClient, startDynalite, type DynamoServer } from '@saga/testkit';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { FUNCTION_NAMES, type FunctionName } from '../src/config.js';
@@ -56,7 +57,7 @@ afterAll(async () => {
   await dynamo?.close();
 });
 
-const RECORD_KEY = { pk: { S: 'ORDER#ord-1' }, sk: { S: 'ORDER' } };
+const RECORD_KEY = orderRecordKey('ord-1');
 // Each test starts without a payment record for the order.
 beforeEach(async () => {
   await dynamodb.send(new DeleteItemCommand({ TableName: ordersTable, Key: RECORD_KEY }));
