@@ -25,7 +25,7 @@ describe('seededRandom', () => {
 
 describe('randomUuid', () => {
   it('is a v4-shaped UUID, the same for the same seed', () => {
-    expect(randomUuid(seededRandom(42))).toBe('97da2849-d73e-4438-a907-d090402c802d');
+    expect(randomUuid(seededRandom(42))).toBe('99e1ef7c-72c3-4b8a-9a3b-32c0ab73b0ad');
     expect(randomUuid(seededRandom(42))).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 

@@ -51,13 +51,17 @@ function compile(node: JsonValue): Compiled | null {
     }
   }
   if (!dynamic) return null;
-  // Every value built from this template has the same keys in the same order: cloning an object
-  // that already has them and filling in the values skips a shape change per key.
-  const shape: JsonObject = {};
-  for (const f of fields) setKey(shape, f.name, null);
+  // Built key by key into a new object. Cloning a prepared object with the template's keys
+  // (`{ ...shape }`) skipped the shape changes once optimized, but one spread site serving every
+  // template of a machine goes megamorphic and clones through the runtime while the engine warms up.
+  const protoKey = fields.some((f) => f.name === '__proto__');
   return (input, scope) => {
-    const out = { ...shape };
-    for (const f of fields) out[f.name] = f.fn === null ? f.value : f.fn(input, scope);
+    const out: JsonObject = {};
+    for (const f of fields) {
+      const value = f.fn === null ? f.value : f.fn(input, scope);
+      if (protoKey) setKey(out, f.name, value);
+      else out[f.name] = value;
+    }
     return out;
   };
 }
