@@ -7,9 +7,10 @@ import { isCompletedCallback } from '../../integrations/types.js';
 import { randomUuid } from '../../random.js';
 import { sleepUnlessCancelled } from '../cancellation.js';
 import type { Checkpoint } from '../execution-types.js';
+import type { ContextObject } from '../../context-object.js';
 import { findCatcher, findRetrier, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '../errors-matching.js';
-import { catcherOutput, commitAssignments, effectiveInput, stateOutput } from '../io.js';
-import type { Scope, StateHandler } from '../scope.js';
+import { catcherOutput, commitAssignments, effectiveInput, stateOutput, type StateResult } from '../io.js';
+import type { Scope, StateHandler, StateOutcome } from '../scope.js';
 import { nextTurn } from '../turns.js';
 import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
 import { historyText } from '../../history-log.js';
@@ -28,10 +29,84 @@ class TaskTimeout extends StatesError {
  * wait for the task token where the resource says `.waitForTaskToken`, then Retry (first matching
  * retrier, one counter per retrier) and Catch as AWS does.
  */
-export const executeTask: StateHandler<TaskState> = async (name, state, raw, scope, resume) => {
+export const executeTask: StateHandler<TaskState> = (name, state, raw, scope, resume) => {
+  const plan = planOf(state);
+  if (!resume && plan.plain && languageOf(state, scope) === 'JSONPath') return executePlainTask(name, state, plan, raw, scope);
+  return executeTaskInFull(name, state, raw, scope, resume, undefined);
+};
+
+/**
+ * The common Task (JSONPath, no task token, no timeouts, not resumed after a restart): its first
+ * attempt, with the same events and semantics as {@link executeTaskInFull}'s first round, as plain
+ * promise continuations rather than an async function, whose suspended frame (it holds all of its
+ * registers) was the largest allocation of a waiting execution. A first attempt that fails goes on
+ * in {@link executeTaskInFull}, where Retry and Catch are.
+ */
+function executePlainTask(name: string, state: TaskState, plan: TaskPlan, raw: JsonValue, scope: Scope): Promise<StateOutcome> {
   const { run } = scope;
-  const enteredTime = resume?.enteredTime ?? run.clock.now();
-  if (!resume) run.history.entered(scope.thread, 'TaskStateEntered', name, raw);
+  const enteredTime = run.clock.now();
+  run.history.entered(scope.thread, 'TaskStateEntered', name, raw);
+  const inFull = (thrown: unknown) => executeTaskInFull(name, state, raw, scope, undefined, { thrown, enteredTime });
+  let context: ContextObject;
+  let input: JsonValue;
+  try {
+    context = contextFor(scope, name, enteredTime, { retryCount: 0 });
+    input = effectiveInput(state, name, raw, scope, context) as JsonValue; // synchronous in JSONPath
+  } catch (thrown) {
+    return inFull(thrown);
+  }
+  return attemptPlain(name, state, plan, input, scope, 0, undefined, (result) => plainTaskOutcome(name, state, raw, result, scope, context, inFull), inFull);
+}
+
+/** After a plain first attempt succeeded: the state's output and its TaskStateExited, once it is this execution's turn. */
+function plainTaskOutcome(
+  name: string,
+  state: TaskState,
+  raw: JsonValue,
+  result: JsonValue,
+  scope: Scope,
+  context: ContextObject,
+  inFull: (thrown: unknown) => Promise<StateOutcome>,
+): StateOutcome | Promise<StateOutcome> {
+  const turn = nextTurn(scope.run.order);
+  if (turn) return waitForTurn(turn, scope).then(() => plainTaskOutput(name, state, raw, result, scope, context, inFull), inFull);
+  return plainTaskOutput(name, state, raw, result, scope, context, inFull);
+}
+
+function plainTaskOutput(
+  name: string,
+  state: TaskState,
+  raw: JsonValue,
+  result: JsonValue,
+  scope: Scope,
+  context: ContextObject,
+  inFull: (thrown: unknown) => Promise<StateOutcome>,
+): StateOutcome | Promise<StateOutcome> {
+  try {
+    const { output, assigned } = stateOutput(state, name, raw, result, scope, context) as StateResult; // synchronous in JSONPath
+    const assignedVariables = commitAssignments(scope, assigned);
+    scope.run.history.exited(scope.thread, 'TaskStateExited', name, output, assignedVariables);
+    return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
+  } catch (thrown) {
+    return inFull(thrown);
+  }
+}
+
+/**
+ * Every Task, from its start, from a checkpoint (`resume`), or after {@link executePlainTask}'s
+ * first attempt failed (`firstFailure`: that attempt's error, handled as if thrown here).
+ */
+async function executeTaskInFull(
+  name: string,
+  state: TaskState,
+  raw: JsonValue,
+  scope: Scope,
+  resume: Waiting | undefined,
+  firstFailure: { thrown: unknown; enteredTime: number } | undefined,
+): Promise<StateOutcome> {
+  const { run } = scope;
+  const enteredTime = resume?.enteredTime ?? firstFailure?.enteredTime ?? run.clock.now();
+  if (!resume && !firstFailure) run.history.entered(scope.thread, 'TaskStateEntered', name, raw);
   const language = languageOf(state, scope);
   const plan = planOf(state);
   const { callback } = plan;
@@ -39,11 +114,17 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
   let attempt = resume?.attempt ?? 0;
   let retryDelay: number | undefined;
   let resuming: Waiting | undefined = resume;
+  let failed = firstFailure;
 
   for (;;) {
     const taskToken = resuming?.taskToken ?? (callback ? newTaskToken(scope) : undefined);
     const context = contextFor(scope, name, enteredTime, { retryCount: attempt, ...(taskToken ? { taskToken } : {}) });
     try {
+      if (failed) {
+        const { thrown } = failed;
+        failed = undefined;
+        throw thrown;
+      }
       let result: JsonValue;
       if (resuming) {
         const r = resuming;
@@ -62,7 +143,7 @@ export const executeTask: StateHandler<TaskState> = async (name, state, raw, sco
         const timeouts = plan.timeouts ?? (await resolveTimeouts(state, name, raw, scope, context));
         result =
           !taskToken && timeouts === NO_TIMEOUTS
-            ? await attemptPlain(name, state, plan, input, scope, attempt, retryDelay)
+            ? await attemptPlain(name, state, plan, input, scope, attempt, retryDelay, asResult, rethrow)
             : await attemptTask(name, state, plan, input, scope, {
                 attempt,
                 ...(taskToken ? { taskToken } : {}),
@@ -164,6 +245,8 @@ interface TaskPlan {
   /** undefined when a timeout comes from a path or an expression (resolved per attempt). */
   timeouts: Timeouts | undefined;
   retriers: number;
+  /** No task token and no timeouts: {@link executePlainTask} can run its first attempt. */
+  plain: boolean;
 }
 
 interface Timeouts {
@@ -178,13 +261,16 @@ function planOf(state: TaskState): TaskPlan {
   let plan = plans.get(state);
   if (!plan) {
     const parsed = parseResource(state.Resource);
+    const callback = (parsed.kind === 'integration' || parsed.kind === 'aws-sdk') && parsed.pattern === 'waitForTaskToken';
+    const timeouts = staticTimeouts(state);
     plan = {
       parsed,
-      callback: (parsed.kind === 'integration' || parsed.kind === 'aws-sdk') && parsed.pattern === 'waitForTaskToken',
+      callback,
       lambdaArn: parsed.kind === 'lambda-function',
       ...eventResource(parsed, state.Resource),
-      timeouts: staticTimeouts(state),
+      timeouts,
       retriers: state.Retry?.length ?? 0,
+      plain: !callback && timeouts === NO_TIMEOUTS,
     };
     plans.set(state, plan);
   }
@@ -308,9 +394,11 @@ function invocationFor(name: string, state: TaskState, plan: TaskPlan, input: Js
 /**
  * The common attempt: no task token and no timeouts, so only a stop (StopExecution, a failed
  * sibling) can interrupt it. Same events and semantics as {@link attemptTask}, fewer allocations:
- * a plain promise rather than an async function, since thousands of executions may sit here.
+ * a plain promise rather than an async function, since thousands of executions may sit here. It
+ * settles with `onValue(result)` or `onError(error)`: the caller's next step, taken without one
+ * more promise in between.
  */
-function attemptPlain(
+function attemptPlain<T>(
   name: string,
   state: TaskState,
   plan: TaskPlan,
@@ -318,7 +406,9 @@ function attemptPlain(
   scope: Scope,
   attempt: number,
   retryDelay: number | undefined,
-): Promise<JsonValue> {
+  onValue: (result: JsonValue) => T | Promise<T>,
+  onError: (thrown: unknown) => T | Promise<T>,
+): Promise<T> {
   recordScheduled(scope, state, plan, input, undefined, undefined, retryDelay);
   const invocation = invocationFor(name, state, plan, input, scope, attempt);
   let pending: Promise<JsonValue> | undefined;
@@ -326,17 +416,17 @@ function attemptPlain(
     pending = scope.run.resolve(invocation);
     if (!pending) throw runtimeError(name, `No integration handles the resource '${state.Resource}'.`);
   } catch (thrown) {
-    return Promise.reject(attemptFailed(scope, plan, invocation, thrown));
+    return settled(onError, attemptFailed(scope, plan, invocation, thrown));
   }
   const work = pending;
-  // The clock stands still while the work is in flight; a stop rejects at once with ABORTED.
+  // The clock stands still while the work is in flight; a stop settles at once with ABORTED.
   const release = scope.run.clock.hold();
-  return new Promise<JsonValue>((resolve, reject) => {
+  return new Promise<T>((resolve, reject) => {
     let stopped = false;
     const stopListening = scope.cancel.onAbort(() => {
       stopped = true;
       release();
-      reject(attemptFailed(scope, plan, invocation, ABORTED));
+      settle(resolve, reject, onError, attemptFailed(scope, plan, invocation, ABORTED));
     });
     work.then(
       (value) => {
@@ -344,17 +434,40 @@ function attemptPlain(
         stopListening();
         release();
         recordSucceeded(scope, plan, value);
-        resolve(value);
+        settle(resolve, reject, onValue, value);
       },
       (error: unknown) => {
         if (stopped) return;
         stopListening();
         release();
-        reject(attemptFailed(scope, plan, invocation, error));
+        settle(resolve, reject, onError, attemptFailed(scope, plan, invocation, error));
       },
     );
   });
 }
+
+/** Settles a promise with `next(value)`, or rejects it with what `next` threw. */
+function settle<T, V>(resolve: (v: T | Promise<T>) => void, reject: (e: unknown) => void, next: (value: V) => T | Promise<T>, value: V): void {
+  try {
+    resolve(next(value));
+  } catch (e) {
+    reject(e);
+  }
+}
+
+/** `next(value)` as a promise (rejected with what `next` threw). */
+function settled<T, V>(next: (value: V) => T | Promise<T>, value: V): Promise<T> {
+  try {
+    return Promise.resolve(next(value));
+  } catch (e) {
+    return Promise.reject(e);
+  }
+}
+
+const asResult = (result: JsonValue): JsonValue => result;
+const rethrow = (thrown: unknown): never => {
+  throw thrown;
+};
 
 /** What a failed plain attempt throws: ABORTED after a stop, else the error (recorded). */
 function attemptFailed(scope: Scope, plan: TaskPlan, invocation: AttemptInvocation, thrown: unknown): unknown {
