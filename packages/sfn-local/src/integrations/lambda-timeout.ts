@@ -23,14 +23,17 @@ export class FunctionTimeout {
   constructor(
     private readonly invocation: TaskInvocation,
     private readonly timeoutMs: number,
-    private readonly requestId: string,
+    /** When the function started, on the execution's clock. */
+    startedAt: number,
+    /** The invocation's request id (made on first use). */
+    private readonly requestId: () => string,
   ) {
-    this.deadline = invocation.now() + timeoutMs;
+    this.deadline = startedAt + timeoutMs;
   }
 
   /** The error of a function stopped at its timeout, shaped as Lambda's error payload. */
   error(): StatesError {
-    const errorMessage = `RequestId: ${this.requestId} Error: Task timed out after ${(this.timeoutMs / 1000).toFixed(2)} seconds`;
+    const errorMessage = `RequestId: ${this.requestId()} Error: Task timed out after ${(this.timeoutMs / 1000).toFixed(2)} seconds`;
     return new StatesError(FUNCTION_TIMED_OUT, JSON.stringify({ errorType: FUNCTION_TIMED_OUT, errorMessage }));
   }
 

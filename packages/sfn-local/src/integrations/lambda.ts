@@ -84,21 +84,29 @@ function qualifierOf(nameOrArn: string): string | undefined {
   return functionRef(nameOrArn).qualifier;
 }
 
-/**
- * A function reference split into name and qualifier, remembered: every invocation resolves the
- * same few references, and a regex match per lookup was a steady source of garbage.
- */
-function functionRef(nameOrArn: string): { readonly name: string; readonly qualifier: string | undefined } {
+/** The version an invocation of `nameOrArn` reports: a numeric qualifier, else `$LATEST`. */
+function versionOf(qualifier: string | undefined): string {
+  return qualifier && /^\d+$/.test(qualifier) ? qualifier : '$LATEST';
+}
+
+interface FunctionRef {
+  readonly name: string;
+  readonly qualifier: string | undefined;
+  readonly version: string;
+}
+
+function functionRef(nameOrArn: string): FunctionRef {
   let ref = functionRefs.get(nameOrArn);
   if (!ref) {
     const m = FUNCTION_NAME_RE.exec(nameOrArn);
-    ref = { name: m?.[1] ?? nameOrArn, qualifier: m?.[2] };
+    const qualifier = m?.[2];
+    ref = { name: m?.[1] ?? nameOrArn, qualifier, version: versionOf(qualifier) };
     if (functionRefs.size >= 1024) functionRefs.clear();
     functionRefs.set(nameOrArn, ref);
   }
   return ref;
 }
-const functionRefs = new Map<string, { readonly name: string; readonly qualifier: string | undefined }>();
+const functionRefs = new Map<string, FunctionRef>();
 
 /** Local Lambda functions by name (ARNs are reduced to the name), with fault injection. */
 export class LambdaRegistry {
@@ -276,25 +284,13 @@ function functionArnFor(invocation: TaskInvocation, nameOrArn: string, qualifier
   return `arn:aws:lambda:${region}:${account}:function:${nameOrArn}${qualifier && !nameOrArn.includes(':') ? `:${qualifier}` : ''}`;
 }
 
-/** One invocation of a registered function. */
-interface LambdaCall {
-  readonly reg: Registration;
-  readonly event: JsonValue;
-  readonly invocation: TaskInvocation;
-  /** The signal the handler sees: the invocation's own unless given (an asynchronous invocation's). */
-  readonly detached: AbortSignal | undefined;
-  readonly requestId: string;
-  readonly functionArn: string;
-  readonly version: string;
-}
-
 /** Runs the handler under the invocation's signal; returns its output as JSON. */
-function runHandler(registry: LambdaRegistry, call: LambdaCall): Promise<JsonValue> {
+function runHandler(registry: LambdaRegistry, call: InvocationContext): Promise<JsonValue> {
   // An in-process handler is at hand; a file handler is imported once (abandoned if aborted).
   if (call.reg.handler) return invokeHandler(call.reg.handler, call);
   return underSignal(call.detached ?? call.invocation.signal, () => registry.handlerOf(call.reg)).then(
     (handler) => invokeHandler(handler, call),
-    (e: unknown) => Promise.reject(invocationError(e, call.invocation, call.detached, undefined)),
+    (e: unknown) => Promise.reject(invocationError(e, call)),
   );
 }
 
@@ -302,49 +298,42 @@ function runHandler(registry: LambdaRegistry, call: LambdaCall): Promise<JsonVal
  * Calls the handler and takes its output. Plain promises, not an async function: an invocation
  * that waits (10,000 executions held on a handler) then holds no suspended frame of ours.
  */
-function invokeHandler(handler: LambdaHandler, call: LambdaCall): Promise<JsonValue> {
-  // The callbacks below keep what they need, not `call`: a waiting invocation holds less.
+function invokeHandler(handler: LambdaHandler, call: InvocationContext): Promise<JsonValue> {
   const { invocation, detached } = call;
-  const timeout = new FunctionTimeout(invocation, call.reg.timeoutMs, call.requestId);
   let running: Promise<unknown>;
   try {
-    const context = new InvocationContext(call, timeout);
     // The handler gets its own copy (as Lambda's JSON transport gives it): mutating the event never
     // touches the execution's data. Abandoned on abort (by the engine itself when it says so), and
     // failed with Sandbox.Timedout past the function's own timeout.
     const copy = toJson(call.event);
     running = invocation.abandonedByCaller
-      ? Promise.resolve(timeout.bound(handler(copy, context)))
-      : underSignal(detached ?? invocation.signal, () => Promise.resolve(timeout.bound(handler(copy, context))));
+      ? Promise.resolve(call.bound(handler(copy, call)))
+      : underSignal(detached ?? invocation.signal, () => Promise.resolve(call.bound(handler(copy, call))));
   } catch (e) {
-    return Promise.reject(invocationError(e, invocation, detached, timeout));
+    return Promise.reject(invocationError(e, call));
   }
   return running.then(
-    (raw) => handlerOutput(raw, timeout),
-    (e: unknown) => Promise.reject(invocationError(e, invocation, detached, timeout)),
+    (raw) => handlerOutput(raw, call),
+    (e: unknown) => Promise.reject(invocationError(e, call)),
   );
 }
 
 /** What a failed invocation throws: the abort reason, Sandbox.Timedout, or the handler's error. */
-function invocationError(
-  e: unknown,
-  invocation: TaskInvocation,
-  detached: AbortSignal | undefined,
-  timeout: FunctionTimeout | undefined,
-): unknown {
+function invocationError(e: unknown, call: InvocationContext): unknown {
+  const { invocation } = call;
   // The engine abandons an aborted attempt itself; reading the signal would only create it.
   if (!invocation.abandonedByCaller) {
-    const signal = detached ?? invocation.signal;
+    const signal = call.detached ?? invocation.signal;
     if (signal.aborted) return signal.reason;
   }
-  if (timeout?.expired) return timeout.error();
+  if (call.timedOut) return call.timeout.error();
   return toStatesError(e);
 }
 
 /** The function's response as Lambda's JSON transport gives it back. */
-function handlerOutput(raw: unknown, timeout: FunctionTimeout): JsonValue {
+function handlerOutput(raw: unknown, call: InvocationContext): JsonValue {
   // Stopped at its timeout: whatever the handler did after that does not count.
-  if (timeout.expired) throw timeout.error();
+  if (call.timedOut) throw call.timeout.error();
   try {
     return toJson(raw);
   } catch (e) {
@@ -354,34 +343,60 @@ function handlerOutput(raw: unknown, timeout: FunctionTimeout): JsonValue {
 }
 
 /**
- * The handler's context. A class: an object literal with a getter costs a hidden class per
- * invocation, which the garbage collector pays for many times over.
+ * One invocation of a registered function, and the context its handler gets. A class: an object
+ * literal with a getter costs a hidden class per invocation, which the garbage collector pays for
+ * many times over. Its request id and its timeout are made on first use: in virtual time most
+ * handlers never sleep nor ask for either.
  */
 class InvocationContext implements LambdaContext {
   readonly functionName: string;
-  readonly functionVersion: string;
-  readonly invokedFunctionArn: string;
-  readonly awsRequestId: string;
-  readonly invocation: TaskInvocation;
-  private readonly detached: AbortSignal | undefined;
-  private readonly deadline: number;
+  private requestId: string | undefined;
+  private readonly startedAt: number;
+  private functionTimeout: FunctionTimeout | undefined;
 
   constructor(
-    call: LambdaCall,
-    private readonly timeout: FunctionTimeout,
+    readonly reg: Registration,
+    readonly event: JsonValue,
+    readonly invocation: TaskInvocation,
+    /** The signal the handler sees: the invocation's own unless given (an asynchronous invocation's). */
+    readonly detached: AbortSignal | undefined,
+    readonly invokedFunctionArn: string,
+    readonly functionVersion: string,
+    requestId?: string,
   ) {
-    this.functionName = call.reg.name;
-    this.functionVersion = call.version;
-    this.invokedFunctionArn = call.functionArn;
-    this.awsRequestId = call.requestId;
-    this.invocation = call.invocation;
-    this.detached = call.detached;
-    this.deadline = timeout.deadline;
+    this.functionName = reg.name;
+    this.requestId = requestId;
+    this.startedAt = invocation.now();
+    // In real time a timer runs alongside the handler from its start.
+    if (invocation.realTime) this.functionTimeout = this.newTimeout();
+  }
+
+  get awsRequestId(): string {
+    return (this.requestId ??= newRequestId());
+  }
+
+  /** The function's own timeout, on the execution's clock. */
+  get timeout(): FunctionTimeout {
+    return (this.functionTimeout ??= this.newTimeout());
+  }
+
+  /** Whether the function ran into its timeout (only a timeout that exists can have). */
+  get timedOut(): boolean {
+    return this.functionTimeout?.expired ?? false;
+  }
+
+  /** What to await for the handler: its result, raced against the timeout's timer in real time. */
+  bound<T>(running: T | PromiseLike<T>): T | PromiseLike<T> {
+    return this.functionTimeout ? this.functionTimeout.bound(running) : running;
+  }
+
+  private newTimeout(): FunctionTimeout {
+    return new FunctionTimeout(this.invocation, this.reg.timeoutMs, this.startedAt, () => this.awsRequestId);
   }
 
   // Getters returning functions, so that they also work detached (`const { sleep } = context`).
   get getRemainingTimeInMillis(): () => number {
-    return () => Math.max(0, this.deadline - this.invocation.now());
+    return () => Math.max(0, this.timeout.deadline - this.invocation.now());
   }
 
   /** Created on first read: most handlers never look at it. */
@@ -437,7 +452,7 @@ async function invokeOptimized(registry: LambdaRegistry, invocation: TaskInvocat
   // Lambda's Invoke with no payload hands the function `{}`.
   const event: JsonValue = params['Payload'] === undefined ? {} : params['Payload'];
   const name = functionNameOf(functionName);
-  const version = qualifier && /^\d+$/.test(qualifier) ? qualifier : '$LATEST';
+  const version = versionOf(qualifier);
   const functionArn = functionArnFor(invocation, functionName, qualifier);
   const requestId = newRequestId();
 
@@ -452,30 +467,28 @@ async function invokeOptimized(registry: LambdaRegistry, invocation: TaskInvocat
     const detached = new AbortController().signal;
     registry.runInBackground(
       name,
-      runHandler(registry, { reg, event, invocation, detached, requestId, functionArn, version }),
+      runHandler(registry, new InvocationContext(reg, event, invocation, detached, functionArn, version, requestId)),
     );
     return invokeResult(invocation, requestId, 202, '', version);
   }
-  const payload = await runHandler(registry, { reg, event, invocation, detached: undefined, requestId, functionArn, version });
+  const payload = await runHandler(registry, new InvocationContext(reg, event, invocation, undefined, functionArn, version, requestId));
   return invokeResult(invocation, requestId, 200, payload, version);
 }
 
 // Not `async`: it hands back the handler's promise rather than wrapping it in one more (a
-// suspended frame and a promise per waiting execution); asPromise turns a throw into a rejection.
+// suspended frame and a promise per waiting execution); the resolver turns a throw into a rejection.
 function invokeLegacy(
   registry: LambdaRegistry,
   invocation: TaskInvocation,
   functionArn: string,
   name: string,
 ): Promise<JsonValue> {
-  const requestId = newRequestId();
   const fault = registry.takeFault(name);
-  if (fault) throw faultError(fault, requestId);
+  if (fault) throw faultError(fault, newRequestId());
   const reg = registry.lookup(name);
-  if (!reg) throw notFound(functionArn, requestId);
-  const qualifier = qualifierOf(functionArn);
-  const version = qualifier && /^\d+$/.test(qualifier) ? qualifier : '$LATEST';
-  return runHandler(registry, { reg, event: invocation.input, invocation, detached: undefined, requestId, functionArn, version });
+  if (!reg) throw notFound(functionArn, newRequestId());
+  const { version } = functionRef(functionArn);
+  return runHandler(registry, new InvocationContext(reg, invocation.input, invocation, undefined, functionArn, version));
 }
 
 /**
@@ -489,7 +502,11 @@ export function createLambdaResolver(registry: LambdaRegistry): TaskResolver {
   return (invocation) => {
     const parsed = invocation.parsed;
     if (parsed.kind === 'lambda-function') {
-      return asPromise(() => invokeLegacy(registry, invocation, parsed.functionArn, parsed.functionName));
+      try {
+        return invokeLegacy(registry, invocation, parsed.functionArn, parsed.functionName);
+      } catch (e) {
+        return Promise.reject(e);
+      }
     }
     if (
       parsed.kind === 'integration' &&

@@ -381,8 +381,7 @@ class AttemptInvocation implements TaskInvocation {
   }
 
   get now(): () => number {
-    const clock = this.clock;
-    return () => clock.now();
+    return this.clock.now;
   }
 }
 
