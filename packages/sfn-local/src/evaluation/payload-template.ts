@@ -2,6 +2,7 @@ import type { JsonValue } from '@saga/asl';
 import { runtimeError } from '../errors.js';
 import { evaluateIntrinsic, isIntrinsicCall } from './intrinsic.js';
 import { isJsonObject, preview, setKey, type JsonObject } from './json.js';
+import { parsePath, type ParsedPath } from './path-parser.js';
 import { evaluatePath, parsePathOrThrow, PathMiss } from './path-query.js';
 import type { EvaluationScope } from './scope.js';
 
@@ -21,12 +22,17 @@ const compiled = new WeakMap<object, Compiled | null>();
 
 export function evaluatePayloadTemplate(template: JsonValue, input: JsonValue, scope: EvaluationScope): JsonValue {
   if (template === null || typeof template !== 'object') return template;
+  const fn = compiledTemplate(template);
+  return fn === null ? template : fn(input, scope);
+}
+
+function compiledTemplate(template: JsonValue[] | JsonObject): Compiled | null {
   let fn = compiled.get(template);
   if (fn === undefined) {
     fn = compile(template);
     compiled.set(template, fn);
   }
-  return fn === null ? template : fn(input, scope);
+  return fn;
 }
 
 /** A closure building the value, or null when the value holds no `.$` key (it is used as is). */
@@ -74,8 +80,15 @@ function compileDynamic(key: string, value: JsonValue): Compiled {
   }
   if (isIntrinsicCall(value)) return (input, scope) => evaluateIntrinsic(value, input, scope);
   if (value === '$') return (input) => input;
+  // Parsed once here; a path that does not parse fails each evaluation, naming the state.
+  let parsed: ParsedPath | undefined;
+  try {
+    parsed = parsePath(value);
+  } catch {
+    parsed = undefined;
+  }
   return (input, scope) => {
-    const path = parsePathOrThrow(value, scope.stateName);
+    const path = parsed ?? parsePathOrThrow(value, scope.stateName);
     const result = evaluatePath(path, input, scope);
     if (result instanceof PathMiss) {
       const where =
