@@ -64,16 +64,17 @@ export function contextFor(
   scope: Scope,
   name: string,
   enteredTime: number,
-  extra: { retryCount?: number; taskToken?: string; mapItem?: ContextObject['Map'] } = {},
+  extra?: { retryCount?: number; taskToken?: string; mapItem?: ContextObject['Map'] },
 ): ContextObject {
-  const ctx: ContextObject = {
-    Execution: scope.run.executionContext,
-    State: { EnteredTime: isoTimestamp(enteredTime), Name: name },
-    StateMachine: scope.run.stateMachineContext,
-  };
-  if (extra.retryCount !== undefined) ctx.State.RetryCount = extra.retryCount;
-  if (extra.taskToken !== undefined) ctx.Task = { Token: extra.taskToken };
-  if (extra.mapItem !== undefined) ctx.Map = extra.mapItem;
+  // Flat literals, each object made with all of its fields: a nested literal, or a field added
+  // afterwards, is built by the runtime rather than copied from the literal's template.
+  const enteredAt = isoTimestamp(enteredTime);
+  const retryCount = extra?.retryCount;
+  const state: ContextObject['State'] =
+    retryCount === undefined ? { EnteredTime: enteredAt, Name: name } : { EnteredTime: enteredAt, Name: name, RetryCount: retryCount };
+  const ctx: ContextObject = { Execution: scope.run.executionContext, State: state, StateMachine: scope.run.stateMachineContext };
+  if (extra?.taskToken !== undefined) ctx.Task = { Token: extra.taskToken };
+  if (extra?.mapItem !== undefined) ctx.Map = extra.mapItem;
   return ctx;
 }
 

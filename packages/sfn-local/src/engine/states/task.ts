@@ -50,7 +50,7 @@ function executePlainTask(name: string, state: TaskState, plan: TaskPlan, raw: J
   let context: ContextObject;
   let input: JsonValue;
   try {
-    context = contextFor(scope, name, enteredTime, { retryCount: 0 });
+    context = contextFor(scope, name, enteredTime, FIRST_ATTEMPT);
     input = effectiveInput(state, name, raw, scope, context) as JsonValue; // synchronous in JSONPath
   } catch (thrown) {
     return inFull(thrown);
@@ -118,7 +118,7 @@ async function executeTaskInFull(
 
   for (;;) {
     const taskToken = resuming?.taskToken ?? (callback ? newTaskToken(scope) : undefined);
-    const context = contextFor(scope, name, enteredTime, { retryCount: attempt, ...(taskToken ? { taskToken } : {}) });
+    const context = contextFor(scope, name, enteredTime, taskToken ? { retryCount: attempt, taskToken } : { retryCount: attempt });
     try {
       if (failed) {
         const { thrown } = failed;
@@ -595,6 +595,8 @@ async function attemptTask(
 }
 
 const NO_TIMEOUTS: Timeouts = Object.freeze({});
+/** `$$.State.RetryCount` of a first attempt. */
+const FIRST_ATTEMPT = Object.freeze({ retryCount: 0 });
 
 /** The timeouts when both are absent or plain numbers (the common case), without a promise. */
 function staticTimeouts(state: TaskState): Timeouts | undefined {
