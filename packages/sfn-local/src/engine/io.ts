@@ -6,6 +6,9 @@ import {
   applyResultPath,
   evaluateJsonata,
   evaluatePayloadTemplate,
+  payloadFunction,
+  resultPathFunction,
+  type EvaluationScope,
 } from '../evaluation/index.js';
 import type { Scope } from './scope.js';
 import { evaluationScope, jsonataBindings, languageOf } from './scope.js';
@@ -43,6 +46,47 @@ export function effectiveInput(
   const es = evaluationScope(scope, name, context);
   const filtered = applyInputPath(raw, state.InputPath, es);
   return state.Parameters === undefined ? filtered : evaluatePayloadTemplate(state.Parameters, filtered, es);
+}
+
+/**
+ * A JSONPath state's input/output pipeline worked out once per state rather than on every run:
+ * its payload templates compiled and its ResultPath parsed, so a run looks nothing up.
+ */
+export interface JsonPathPipeline {
+  readonly inputPath: string | null | undefined;
+  readonly parameters: PayloadFunction | undefined;
+  readonly resultSelector: PayloadFunction | undefined;
+  readonly resultPath: (rawInput: JsonValue, result: JsonValue, stateName: string) => JsonValue;
+  readonly outputPath: string | null | undefined;
+  readonly assign: PayloadFunction | undefined;
+}
+
+type PayloadFunction = (input: JsonValue, scope: EvaluationScope) => JsonValue;
+
+export function jsonPathPipeline(state: IoFields): JsonPathPipeline {
+  return {
+    inputPath: state.InputPath,
+    parameters: state.Parameters === undefined ? undefined : payloadFunction(state.Parameters),
+    resultSelector: state.ResultSelector === undefined ? undefined : payloadFunction(state.ResultSelector),
+    resultPath: resultPathFunction(state.ResultPath),
+    outputPath: state.OutputPath,
+    assign: state.Assign === undefined ? undefined : payloadFunction(state.Assign as JsonValue),
+  };
+}
+
+/** {@link effectiveInput} of a JSONPath state, through its pipeline. */
+export function pipelineInput(pipeline: JsonPathPipeline, raw: JsonValue, es: EvaluationScope): JsonValue {
+  const filtered = pipeline.inputPath === undefined ? raw : applyInputPath(raw, pipeline.inputPath, es);
+  return pipeline.parameters === undefined ? filtered : pipeline.parameters(filtered, es);
+}
+
+/** {@link stateOutput} of a JSONPath state (kind `result`), through its pipeline. */
+export function pipelineOutput(pipeline: JsonPathPipeline, raw: JsonValue, result: JsonValue, es: EvaluationScope): StateResult {
+  const assigned = pipeline.assign === undefined ? undefined : (pipeline.assign(result, es) as Record<string, JsonValue>);
+  const selected = pipeline.resultSelector === undefined ? result : pipeline.resultSelector(result, es);
+  const merged = pipeline.resultPath(raw, selected, es.stateName);
+  const output = pipeline.outputPath === undefined ? merged : applyOutputPath(merged, pipeline.outputPath, es);
+  return assigned ? { output, assigned } : { output };
 }
 
 export interface StateResult {

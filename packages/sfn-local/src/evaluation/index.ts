@@ -5,8 +5,8 @@
  */
 export type { EvaluationScope } from './scope.js';
 export { queryPath } from './path-query.js';
-export { applyInputPath, applyOutputPath, applyResultPath } from './input-output.js';
-export { evaluatePayloadTemplate } from './payload-template.js';
+export { applyInputPath, applyOutputPath, applyResultPath, resultPathFunction } from './input-output.js';
+export { evaluatePayloadTemplate, payloadFunction } from './payload-template.js';
 export { evaluateIntrinsic, isIntrinsicCall } from './intrinsic.js';
 export { evaluateChoiceRule } from './choice-rule.js';
 export { evaluateJsonata, isJsonataExpression, JSONATA_LIMITS, type JsonataBindings } from './jsonata.js';

@@ -1,7 +1,7 @@
 import type { JsonValue } from '@saga/asl';
 import { runtimeError, StatesError } from '../errors.js';
 import { hasKey, isJsonObject, jsonTypeOf, preview, setKey } from './json.js';
-import { formatPath, type ParsedPath } from './path-parser.js';
+import { formatPath, parsePath, type ParsedPath } from './path-parser.js';
 import { parsePathOrThrow, queryPath } from './path-query.js';
 import type { EvaluationScope } from './scope.js';
 
@@ -48,6 +48,29 @@ export function applyResultPath(
   }
   return setAt(path, 0, rawInput, result, rawInput);
 }
+
+/**
+ * {@link applyResultPath} for one ResultPath, its path parsed once: what a state's pipeline keeps.
+ * A ResultPath that is not a valid reference path fails each call, as applyResultPath does.
+ */
+export function resultPathFunction(resultPath: string | null | undefined): (rawInput: JsonValue, result: JsonValue, stateName: string) => JsonValue {
+  if (resultPath === undefined || resultPath === '$') return takeResult;
+  if (resultPath === null) return keepInput;
+  let path: ParsedPath | undefined;
+  try {
+    path = parsePath(resultPath);
+  } catch {
+    path = undefined;
+  }
+  if (path === undefined || path.root !== '$' || !path.reference) {
+    return (rawInput, result, stateName) => applyResultPath(rawInput, result, resultPath, stateName);
+  }
+  const parsed = path;
+  return (rawInput, result) => setAt(parsed, 0, rawInput, result, rawInput);
+}
+
+const takeResult = (_rawInput: JsonValue, result: JsonValue): JsonValue => result;
+const keepInput = (rawInput: JsonValue): JsonValue => rawInput;
 
 function setAt(path: ParsedPath, k: number, node: JsonValue | undefined, result: JsonValue, rawInput: JsonValue): JsonValue {
   if (k === path.segments.length) return result;

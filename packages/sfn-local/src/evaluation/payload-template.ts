@@ -26,6 +26,15 @@ export function evaluatePayloadTemplate(template: JsonValue, input: JsonValue, s
   return fn === null ? template : fn(input, scope);
 }
 
+/**
+ * The template as a function of the input, for callers that keep it (a state's pipeline): the
+ * compiled closure, or one returning the template itself when it holds no `.$` key.
+ */
+export function payloadFunction(template: JsonValue): (input: JsonValue, scope: EvaluationScope) => JsonValue {
+  const fn = template !== null && typeof template === 'object' ? compiledTemplate(template) : null;
+  return fn ?? (() => template);
+}
+
 function compiledTemplate(template: JsonValue[] | JsonObject): Compiled | null {
   let fn = compiled.get(template);
   if (fn === undefined) {

@@ -7,9 +7,9 @@ import { isCompletedCallback } from '../../integrations/types.js';
 import { randomUuid } from '../../random.js';
 import { sleepUnlessCancelled } from '../cancellation.js';
 import type { Checkpoint } from '../execution-types.js';
-import type { ContextObject } from '../../context-object.js';
+import type { EvaluationScope } from '../../evaluation/index.js';
 import { findCatcher, findRetrier, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '../errors-matching.js';
-import { catcherOutput, commitAssignments, effectiveInput, stateOutput, type StateResult } from '../io.js';
+import { catcherOutput, commitAssignments, effectiveInput, jsonPathPipeline, pipelineInput, pipelineOutput, stateOutput, type JsonPathPipeline } from '../io.js';
 import type { Scope, StateHandler, StateOutcome } from '../scope.js';
 import { nextTurn } from '../turns.js';
 import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
@@ -47,45 +47,47 @@ function executePlainTask(name: string, state: TaskState, plan: TaskPlan, raw: J
   const enteredTime = run.clock.now();
   run.history.entered(scope.thread, 'TaskStateEntered', name, raw);
   const inFull = (thrown: unknown) => executeTaskInFull(name, state, raw, scope, undefined, { thrown, enteredTime });
-  let context: ContextObject;
+  const pipeline = (plan.pipeline ??= jsonPathPipeline(state));
+  let es: EvaluationScope;
   let input: JsonValue;
   try {
-    context = contextFor(scope, name, enteredTime, FIRST_ATTEMPT);
-    input = effectiveInput(state, name, raw, scope, context) as JsonValue; // synchronous in JSONPath
+    // One evaluation scope for the input and the output: neither changes the context or the variables.
+    es = evaluationScope(scope, name, contextFor(scope, name, enteredTime, FIRST_ATTEMPT));
+    input = pipelineInput(pipeline, raw, es);
   } catch (thrown) {
     return inFull(thrown);
   }
-  return attemptPlain(name, state, plan, input, scope, 0, undefined, (result) => plainTaskOutcome(name, state, raw, result, scope, context, inFull), inFull);
+  return attemptPlain(name, state, plan, input, scope, 0, undefined, (result) => plainTaskOutcome(state, pipeline, raw, result, scope, es, inFull), inFull);
 }
 
 /** After a plain first attempt succeeded: the state's output and its TaskStateExited, once it is this execution's turn. */
 function plainTaskOutcome(
-  name: string,
   state: TaskState,
+  pipeline: JsonPathPipeline,
   raw: JsonValue,
   result: JsonValue,
   scope: Scope,
-  context: ContextObject,
+  es: EvaluationScope,
   inFull: (thrown: unknown) => Promise<StateOutcome>,
 ): StateOutcome | Promise<StateOutcome> {
   const turn = nextTurn(scope.run.order);
-  if (turn) return waitForTurn(turn, scope).then(() => plainTaskOutput(name, state, raw, result, scope, context, inFull), inFull);
-  return plainTaskOutput(name, state, raw, result, scope, context, inFull);
+  if (turn) return waitForTurn(turn, scope).then(() => plainTaskOutput(state, pipeline, raw, result, scope, es, inFull), inFull);
+  return plainTaskOutput(state, pipeline, raw, result, scope, es, inFull);
 }
 
 function plainTaskOutput(
-  name: string,
   state: TaskState,
+  pipeline: JsonPathPipeline,
   raw: JsonValue,
   result: JsonValue,
   scope: Scope,
-  context: ContextObject,
+  es: EvaluationScope,
   inFull: (thrown: unknown) => Promise<StateOutcome>,
 ): StateOutcome | Promise<StateOutcome> {
   try {
-    const { output, assigned } = stateOutput(state, name, raw, result, scope, context) as StateResult; // synchronous in JSONPath
+    const { output, assigned } = pipelineOutput(pipeline, raw, result, es);
     const assignedVariables = commitAssignments(scope, assigned);
-    scope.run.history.exited(scope.thread, 'TaskStateExited', name, output, assignedVariables);
+    scope.run.history.exited(scope.thread, 'TaskStateExited', es.stateName, output, assignedVariables);
     return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
   } catch (thrown) {
     return inFull(thrown);
@@ -247,6 +249,8 @@ interface TaskPlan {
   retriers: number;
   /** No task token and no timeouts: {@link executePlainTask} can run its first attempt. */
   plain: boolean;
+  /** The JSONPath pipeline, made on the first plain run. */
+  pipeline?: JsonPathPipeline;
 }
 
 interface Timeouts {
