@@ -21,5 +21,13 @@ describe('isoTimestamp', () => {
     expect(isoTimestamp(at(500))).toBe('2026-11-22T10:23:01.5Z');
     expect(isoTimestamp(at(500))).toBe('2026-11-22T10:23:01.5Z');
     expect(isoTimestamp(at(0))).toBe('2026-11-22T10:23:01Z');
+    expect(isoTimestamp(at(1999))).toBe('2026-11-22T10:23:02.999Z');
+    expect(isoTimestamp(at(1999) + 1)).toBe('2026-11-22T10:23:03Z');
+  });
+
+  it('agrees with Date for times before 1970 and past year 9999', () => {
+    for (const ms of [-1, -1000, -1001, Date.UTC(12000, 0, 1, 0, 0, 0, 250)]) {
+      expect(isoTimestamp(ms)).toBe(new Date(ms).toISOString().replace(/\.?0+Z$/, 'Z'));
+    }
   });
 });

@@ -3,6 +3,7 @@ import type { JsonValue } from '@saga/asl';
 import { StatesError, toStatesError } from '../errors.js';
 import { runBlock } from './block.js';
 import type { ExecutionHandle, ExecutionOptions, ExecutionOutcome } from './execution-types.js';
+import type { ExecutionIdentity } from '../integrations/types.js';
 import { HistoryWriter } from './history-writer.js';
 import type { Run, Scope } from './scope.js';
 import { ABORTED, Aborted } from './scope.js';
@@ -21,6 +22,22 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
   const { clock, definition } = options;
   const stop = new Cancellation();
   const history = new HistoryWriter(options.history, clock, options.onEvent);
+  // Flat literals: an object literal nesting another is built by the runtime, not copied from its template.
+  const executionContext: ContextObject['Execution'] = {
+    Id: options.executionArn,
+    Input: options.input,
+    Name: options.name,
+    RoleArn: options.roleArn,
+    StartTime: isoTimestamp(options.startTime),
+    RedriveCount: 0,
+  };
+  const identity: ExecutionIdentity = {
+    executionArn: options.executionArn,
+    executionName: options.name,
+    stateMachineArn: options.stateMachineArn,
+    region: options.region,
+    account: options.account,
+  };
   const run: Run = {
     options,
     clock,
@@ -28,24 +45,11 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
     history,
     resolve: options.resolve,
     callbacks: options.callbacks,
-    executionContext: {
-      Id: options.executionArn,
-      Input: options.input,
-      Name: options.name,
-      RoleArn: options.roleArn,
-      StartTime: isoTimestamp(options.startTime),
-      RedriveCount: 0,
-    },
+    executionContext,
     stateMachineContext: stateMachineContextOf(options.stateMachineArn),
     transitions: options.resume?.transitions ?? 0,
     order: continuationOrder(),
-    identity: {
-      executionArn: options.executionArn,
-      executionName: options.name,
-      stateMachineArn: options.stateMachineArn,
-      region: options.region,
-      account: options.account,
-    },
+    identity,
   };
   const thread = { last: options.resume?.lastEventId ?? 0 };
   const vars = new VariableScope();
