@@ -70,9 +70,11 @@ function compile(node: JsonValue): Compiled | null {
   // (`{ ...shape }`) skipped the shape changes once optimized, but one spread site serving every
   // template of a machine goes megamorphic and clones through the runtime while the engine warms up.
   const protoKey = fields.some((f) => f.name === '__proto__');
+  // An indexed loop: `for…of` makes an iterator result per field until the engine is optimized.
   return (input, scope) => {
     const out: JsonObject = {};
-    for (const f of fields) {
+    for (let i = 0; i < fields.length; i++) {
+      const f = fields[i]!;
       const value = f.fn === null ? f.value : f.fn(input, scope);
       if (protoKey) setKey(out, f.name, value);
       else out[f.name] = value;
