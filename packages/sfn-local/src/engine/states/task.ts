@@ -1,4 +1,4 @@
-import type { Catcher, JsonValue, TaskState } from '@saga/asl';
+import type { Catcher, JsonValue, QueryLanguage, TaskState } from '@saga/asl';
 import { runtimeError, StatesError, toStatesError } from '../../errors.js';
 import { evaluateJsonata, isJsonataExpression, queryPath } from '../../evaluation/index.js';
 import { parseResource } from '../../integrations/resource.js';
@@ -9,7 +9,18 @@ import { sleepUnlessCancelled } from '../cancellation.js';
 import type { Checkpoint } from '../execution-types.js';
 import type { EvaluationScope } from '../../evaluation/index.js';
 import { findCatcher, findRetrier, DEFAULT_MAX_ATTEMPTS, retryDelayMs } from '../errors-matching.js';
-import { catcherOutput, commitAssignments, effectiveInput, jsonPathPipeline, pipelineInput, pipelineOutput, stateOutput, type JsonPathPipeline } from '../io.js';
+import {
+  catcherOutput,
+  commitAssignments,
+  effectiveInput,
+  jsonPathPipeline,
+  pipelineInput,
+  pipelineOutput,
+  stateOutput,
+  type JsonPathPipeline,
+  type StateResult,
+} from '../io.js';
+import type { ContextObject } from '../../context-object.js';
 import type { Scope, StateHandler, StateOutcome } from '../scope.js';
 import { nextTurn } from '../turns.js';
 import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
@@ -140,7 +151,7 @@ async function executeTaskInFull(
           retryCounts,
         });
       } else {
-        const pendingInput = effectiveInput(state, name, raw, scope, context);
+        const pendingInput = taskInput(state, plan, language, name, raw, scope, context);
         const input = pendingInput instanceof Promise ? await pendingInput : pendingInput;
         const timeouts = plan.timeouts ?? (await resolveTimeouts(state, name, raw, scope, context));
         result =
@@ -158,7 +169,7 @@ async function executeTaskInFull(
       }
       const turn = nextTurn(run.order);
       if (turn) await waitForTurn(turn, scope);
-      const pendingOutput = stateOutput(state, name, raw, result, scope, context);
+      const pendingOutput = taskOutput(state, plan, language, name, raw, result, scope, context);
       const { output, assigned } = pendingOutput instanceof Promise ? await pendingOutput : pendingOutput;
       const assignedVariables = commitAssignments(scope, assigned);
       run.history.exited(scope.thread, 'TaskStateExited', name, output, assignedVariables);
@@ -204,6 +215,35 @@ async function executeTaskInFull(
     }
   }
 };
+
+/** The effective input: through the state's pipeline in JSONPath (as {@link executePlainTask} does), else JSONata's. */
+function taskInput(
+  state: TaskState,
+  plan: TaskPlan,
+  language: QueryLanguage,
+  name: string,
+  raw: JsonValue,
+  scope: Scope,
+  context: ContextObject,
+): JsonValue | Promise<JsonValue> {
+  if (language !== 'JSONPath') return effectiveInput(state, name, raw, scope, context);
+  return pipelineInput((plan.pipeline ??= jsonPathPipeline(state)), raw, evaluationScope(scope, name, context));
+}
+
+/** The state output, as {@link taskInput} takes the input. */
+function taskOutput(
+  state: TaskState,
+  plan: TaskPlan,
+  language: QueryLanguage,
+  name: string,
+  raw: JsonValue,
+  result: JsonValue,
+  scope: Scope,
+  context: ContextObject,
+): StateResult | Promise<StateResult> {
+  if (language !== 'JSONPath') return stateOutput(state, name, raw, result, scope, context);
+  return pipelineOutput((plan.pipeline ??= jsonPathPipeline(state)), raw, result, evaluationScope(scope, name, context));
+}
 
 /**
  * Waits for this execution's turn to continue (see turns.ts) with its clock standing still, so no
