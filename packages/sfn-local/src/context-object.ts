@@ -27,8 +27,7 @@ export function isoTimestamp(ms: number): string {
     lastSecond = second;
     lastPrefix = new Date(second * 1000).toISOString().slice(0, -5); // all but `.000Z`
   }
-  const millis = ms - second * 1000;
-  lastText = millis === 0 ? `${lastPrefix}Z` : `${lastPrefix}.${MILLIS[millis]}Z`;
+  lastText = `${lastPrefix}${fraction(ms - second * 1000)}Z`;
   lastMs = ms;
   return lastText;
 }
@@ -36,5 +35,11 @@ let lastMs = NaN;
 let lastText = '';
 let lastSecond = NaN;
 let lastPrefix = '';
-/** `.sss` of each millisecond, its trailing zeros dropped (index 0 unused: no fraction then). */
-const MILLIS = Array.from({ length: 1000 }, (_, n) => String(n).padStart(3, '0').replace(/0+$/, ''));
+
+/** `.sss` of a millisecond count, its trailing zeros dropped; nothing for 0. */
+function fraction(millis: number): string {
+  if (millis === 0) return '';
+  if (millis % 100 === 0) return `.${millis / 100}`;
+  if (millis % 10 === 0) return millis < 100 ? `.0${millis / 10}` : `.${millis / 10}`;
+  return millis < 10 ? `.00${millis}` : millis < 100 ? `.0${millis}` : `.${millis}`;
+}
