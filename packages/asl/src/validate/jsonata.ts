@@ -1,5 +1,4 @@
-import { createRequire } from 'node:module';
-import type jsonataModule from 'jsonata';
+import jsonata from 'jsonata';
 import { MAX_VALUE_DEPTH, type Validator } from './context.js';
 import { isObject, keysOf, type JsonObject } from './fields.js';
 import { checkVariableName } from './names.js';
@@ -22,16 +21,6 @@ interface Analysis {
   usesResult: boolean;
   usesErrorOutput: boolean;
 }
-
-/**
- * The JSONata parser, loaded on first use: most definitions hold no JSONata, and loading it (a
- * quarter of a megabyte of code and the objects it builds) cost every process that validates one.
- */
-function jsonata(expression: string): jsonataModule.Expression {
-  loaded ??= createRequire(import.meta.url)('jsonata') as typeof jsonataModule;
-  return loaded(expression);
-}
-let loaded: typeof jsonataModule | undefined;
 
 const MAX_CACHE = 5000;
 const cache = new Map<string, Analysis>();

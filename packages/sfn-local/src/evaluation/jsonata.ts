@@ -1,6 +1,5 @@
 import type { JsonValue } from '@saga/asl';
-import { createRequire } from 'node:module';
-import type jsonata from 'jsonata';
+import jsonata from 'jsonata';
 import type { ContextObject } from '../context-object.js';
 import { StatesError } from '../errors.js';
 import type { Random } from '../random.js';
@@ -50,16 +49,6 @@ interface Compiled {
   mutatesArrays: boolean;
 }
 
-/**
- * The JSONata engine, loaded on first use: a machine without JSONata never needs it, and loading it
- * (a quarter of a megabyte of code and the objects it builds) cost every process that imports this
- * engine, down to its first execution's first garbage collection.
- */
-function jsonataEngine(): typeof jsonata {
-  return (loaded ??= createRequire(import.meta.url)('jsonata') as typeof jsonata);
-}
-let loaded: typeof jsonata | undefined;
-
 const MAX_CACHE = 10_000;
 const cache = new Map<string, Compiled>();
 
@@ -67,7 +56,7 @@ function compile(source: string): Compiled {
   let c = cache.get(source);
   if (c !== undefined) return c;
   try {
-    const expression = jsonataEngine()(source.slice(2, -2), { ...JSONATA_LIMITS });
+    const expression = jsonata(source.slice(2, -2), { ...JSONATA_LIMITS });
     for (const f of AWS_FUNCTIONS) expression.registerFunction(f.name, f.implementation, f.signature);
     expression.assign('eval', undefined);
     c = { expression, error: undefined, mutatesArrays: usesKeepArray(expression.ast()) };
