@@ -10,6 +10,7 @@
  * sits in the measured process; `--ours=tsx` runs this file with `node --import tsx` instead.
  *
  *   node bench/.out/ours-runner.mjs <load|throughput|failure|rss> [--resolver=bare]
+ *   (environment, for diagnostics: COLD_RUNS=1000, WARM_RUNS=5000, FAILURE_RUNS=101 executions)
  *
  * `--resolver=bare` (throughput only, a diagnostic): a minimal resolver instead of the Lambda
  * integration (function name → mock, thrown error → StatesError; no event copy, no output
@@ -96,8 +97,9 @@ async function main() {
       const wallMs = performance.now() - t0;
       return { executions: count, failures, firstFailure, wallMs, perSecond: (count / wallMs) * 1000, latencyMs: stats(latencies) };
     };
-    const cold = await pass(0, 1_000);
-    const warm = await pass(1_000, 5_000);
+    const cold = await pass(0, Number(process.env.COLD_RUNS ?? 1_000));
+    // WARM_RUNS=0 leaves the cold pass alone in the process (for instruction counts, see README).
+    const warm = await pass(cold.executions, Number(process.env.WARM_RUNS ?? 5_000));
     emit({ ...base, cold, warm, calls: mocks.calls, peakRssMiB: peakRssMiB() });
     return;
   }
