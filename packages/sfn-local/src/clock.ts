@@ -16,6 +16,9 @@ export interface ExecutionClock {
   busy<T>(work: Promise<T>): Promise<T>;
   /** Marks real work in flight until the returned function is called (once): `busy` without a promise. */
   hold(): () => void;
+  /** {@link hold} without the function: the caller calls {@link release} exactly once. */
+  acquire(): void;
+  release(): void;
   /** A sleep taken from inside `busy` work (a handler simulating slowness): the work counts as idle meanwhile. */
   idleSleep(ms: number, signal?: AbortSignal): Promise<void>;
   /** Calls `fire` after `ms` of this clock's time; the returned function cancels it (cheaper than a sleep with a signal). */
@@ -97,14 +100,22 @@ class VirtualClock implements ExecutionClock {
   }
 
   hold(): () => void {
-    this.busyCount++;
+    this.acquire();
     let held = true;
     return () => {
       if (!held) return;
       held = false;
-      this.busyCount--;
-      if (this.timers?.length) this.scheduleCheck();
+      this.release();
     };
+  }
+
+  acquire(): void {
+    this.busyCount++;
+  }
+
+  release(): void {
+    this.busyCount--;
+    if (this.timers?.length) this.scheduleCheck();
   }
 
   async idleSleep(ms: number, signal?: AbortSignal): Promise<void> {
@@ -189,6 +200,8 @@ export function createRealClock(): ExecutionClock {
     },
     busy: (work) => work,
     hold: () => NOOP,
+    acquire: NOOP,
+    release: NOOP,
     idleSleep(ms, signal) {
       return this.sleep(ms, signal);
     },

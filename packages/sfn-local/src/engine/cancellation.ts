@@ -26,20 +26,33 @@ export class Cancellation {
 
   /** Calls `listener` when aborted (at once if already aborted); the result removes it. */
   onAbort(listener: (reason: unknown) => void): () => void {
+    if (!this.listen(listener)) return NOOP;
+    return () => this.unlisten(listener);
+  }
+
+  /**
+   * {@link onAbort} without the function that removes the listener (remove it with
+   * {@link unlisten}): every plain task attempt listens, and that function was one more closure
+   * each. Returns false when already aborted (the listener has been called).
+   */
+  listen(listener: (reason: unknown) => void): boolean {
     if (this.aborted) {
       listener(this.reason);
-      return NOOP;
+      return false;
     }
     (this.listeners ??= []).push(listener);
-    return () => {
-      const listeners = this.listeners;
-      if (!listeners) return;
-      const i = listeners.lastIndexOf(listener);
-      if (i < 0) return;
-      // Shifted by hand: `splice` would allocate an array of the removed listener each time.
-      for (let j = i + 1; j < listeners.length; j++) listeners[j - 1] = listeners[j]!;
-      listeners.length--;
-    };
+    return true;
+  }
+
+  /** Removes a listener added with {@link listen} (no-op if it is not there). */
+  unlisten(listener: (reason: unknown) => void): void {
+    const listeners = this.listeners;
+    if (!listeners) return;
+    const i = listeners.lastIndexOf(listener);
+    if (i < 0) return;
+    // Shifted by hand: `splice` would allocate an array of the removed listener each time.
+    for (let j = i + 1; j < listeners.length; j++) listeners[j - 1] = listeners[j]!;
+    listeners.length--;
   }
 
   /** A cancellation that aborts with this one; `detach()` stops following it. */

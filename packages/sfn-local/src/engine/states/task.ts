@@ -334,7 +334,7 @@ function recordScheduled(
   const { run } = scope;
   if (plan.lambdaArn) {
     run.history.lambdaScheduled(scope.thread, state.Resource, input, timeoutSeconds, retryDelay);
-    run.history.add(scope.thread, 'LambdaFunctionStarted', {});
+    run.history.add(scope.thread, 'LambdaFunctionStarted', NO_DETAILS);
   } else {
     const { resourceType, resource } = plan;
     const extra = retryDelay !== undefined ? { retryDelayMs: retryDelay } : undefined;
@@ -462,27 +462,31 @@ function attemptPlain<T>(
     return settled(onError, attemptFailed(scope, plan, invocation, thrown));
   }
   const work = pending;
-  // The clock stands still while the work is in flight; a stop settles at once with ABORTED.
-  const release = scope.run.clock.hold();
+  // The clock stands still while the work is in flight (released exactly once, whichever way the
+  // attempt ends); a stop settles at once with ABORTED.
+  const { clock } = scope.run;
+  const { cancel } = scope;
+  clock.acquire();
   return new Promise<T>((resolve, reject) => {
     let stopped = false;
-    const stopListening = scope.cancel.onAbort(() => {
+    const onStop = () => {
       stopped = true;
-      release();
+      clock.release();
       settle(resolve, reject, onError, attemptFailed(scope, plan, invocation, ABORTED));
-    });
+    };
+    cancel.listen(onStop);
     work.then(
       (value) => {
         if (stopped) return; // the work outlived a stop: nothing more is recorded
-        stopListening();
-        release();
+        cancel.unlisten(onStop);
+        clock.release();
         recordSucceeded(scope, plan, value);
         settle(resolve, reject, onValue, value);
       },
       (error: unknown) => {
         if (stopped) return;
-        stopListening();
-        release();
+        cancel.unlisten(onStop);
+        clock.release();
         settle(resolve, reject, onError, attemptFailed(scope, plan, invocation, error));
       },
     );
@@ -639,6 +643,8 @@ async function attemptTask(
 }
 
 const NO_TIMEOUTS: Timeouts = Object.freeze({});
+/** The details of an event that has none (LambdaFunctionStarted): one object for all. */
+const NO_DETAILS = Object.freeze({});
 /** `$$.State.RetryCount` of a first attempt. */
 const FIRST_ATTEMPT = Object.freeze({ retryCount: 0 });
 
