@@ -71,7 +71,10 @@ function executePlainTask(name: string, state: TaskState, plan: TaskPlan, raw: J
   return attemptPlain(name, state, plan, input, scope, 0, undefined, (result) => plainTaskOutcome(state, pipeline, raw, result, scope, es, inFull), inFull);
 }
 
-/** After a plain first attempt succeeded: the state's output and its TaskStateExited, once it is this execution's turn. */
+/**
+ * After a plain first attempt succeeded: the state's output and its TaskStateExited, once it is
+ * this execution's turn (`turnTaken` when it has waited for it already).
+ */
 function plainTaskOutcome(
   state: TaskState,
   pipeline: JsonPathPipeline,
@@ -80,21 +83,10 @@ function plainTaskOutcome(
   scope: Scope,
   es: EvaluationScope,
   inFull: (thrown: unknown) => Promise<StateOutcome>,
+  turnTaken = false,
 ): StateOutcome | Promise<StateOutcome> {
-  const turn = nextTurn(scope.run.order);
-  if (turn) return waitForTurn(turn, scope).then(() => plainTaskOutput(state, pipeline, raw, result, scope, es, inFull), inFull);
-  return plainTaskOutput(state, pipeline, raw, result, scope, es, inFull);
-}
-
-function plainTaskOutput(
-  state: TaskState,
-  pipeline: JsonPathPipeline,
-  raw: JsonValue,
-  result: JsonValue,
-  scope: Scope,
-  es: EvaluationScope,
-  inFull: (thrown: unknown) => Promise<StateOutcome>,
-): StateOutcome | Promise<StateOutcome> {
+  const turn = turnTaken ? undefined : nextTurn(scope.run.order);
+  if (turn) return waitForTurn(turn, scope).then(() => plainTaskOutcome(state, pipeline, raw, result, scope, es, inFull, true), inFull);
   try {
     const { output, assigned } = pipelineOutput(pipeline, raw, result, es);
     const assignedVariables = commitAssignments(scope, assigned);
