@@ -1036,15 +1036,33 @@ function checkRoleArn(roleArn: string): void {
 
 /**
  * The definition the interpreter runs: an Express machine's TimeoutSeconds capped at 5 minutes
- * (set when absent), a Standard machine's at one year.
+ * (set when absent), a Standard machine's at one year. Parsed once per definition text and type,
+ * then shared by the executions that run it (the interpreter never changes it): what it works
+ * out per state (task plans, compiled templates, parsed paths) is kept by the state objects, so
+ * a new parse for every execution worked all of it out again.
  */
 function effectiveDefinition(text: string, type: T.StateMachineType): StateMachineDefinition {
+  const key = `${type}\n${text}`;
+  let definition = definitions.get(key);
+  if (!definition) {
+    definition = parseEffectiveDefinition(text, type);
+    if (definitions.size >= MAX_DEFINITIONS) definitions.clear();
+    definitions.set(key, definition);
+  }
+  return definition;
+}
+
+function parseEffectiveDefinition(text: string, type: T.StateMachineType): StateMachineDefinition {
   const definition = JSON.parse(text) as StateMachineDefinition & { TimeoutSeconds?: number };
   const max = MAX_EXECUTION_SECONDS[type];
   const set = typeof definition.TimeoutSeconds === 'number';
   if ((set && definition.TimeoutSeconds! > max) || (!set && type === 'EXPRESS')) return { ...definition, TimeoutSeconds: max };
   return definition;
 }
+
+/** Parsed definitions by type and text; cleared when full (a test run creates machines by the hundred). */
+const definitions = new Map<string, StateMachineDefinition>();
+const MAX_DEFINITIONS = 256;
 
 function applyOutcome(x: ExecutionEntry, outcome: ExecutionOutcome): void {
   x.status = outcome.status;
