@@ -43,14 +43,12 @@ export function effectiveInput(
     if (state.Arguments === undefined) return raw;
     return evaluateJsonata(state.Arguments, jsonataBindings(scope, raw, context), 'Arguments');
   }
-  const es = evaluationScope(scope, name, context);
-  const filtered = applyInputPath(raw, state.InputPath, es);
-  return state.Parameters === undefined ? filtered : evaluatePayloadTemplate(state.Parameters, filtered, es);
+  return pipelineInput(jsonPathPipeline(state), raw, evaluationScope(scope, name, context));
 }
 
 /**
- * A JSONPath state's input/output pipeline worked out once per state rather than on every run:
- * its payload templates compiled and its ResultPath parsed, so a run looks nothing up.
+ * A JSONPath state's input/output pipeline worked out once per state (cached by the state object)
+ * rather than on every run: its payload templates compiled and its ResultPath parsed.
  */
 export interface JsonPathPipeline {
   readonly inputPath: string | null | undefined;
@@ -64,15 +62,22 @@ export interface JsonPathPipeline {
 type PayloadFunction = (input: JsonValue, scope: EvaluationScope) => JsonValue;
 
 export function jsonPathPipeline(state: IoFields): JsonPathPipeline {
-  return {
-    inputPath: state.InputPath,
-    parameters: state.Parameters === undefined ? undefined : payloadFunction(state.Parameters),
-    resultSelector: state.ResultSelector === undefined ? undefined : payloadFunction(state.ResultSelector),
-    resultPath: resultPathFunction(state.ResultPath),
-    outputPath: state.OutputPath,
-    assign: state.Assign === undefined ? undefined : payloadFunction(state.Assign as JsonValue),
-  };
+  let pipeline = pipelines.get(state);
+  if (!pipeline) {
+    pipeline = {
+      inputPath: state.InputPath,
+      parameters: state.Parameters === undefined ? undefined : payloadFunction(state.Parameters),
+      resultSelector: state.ResultSelector === undefined ? undefined : payloadFunction(state.ResultSelector),
+      resultPath: resultPathFunction(state.ResultPath),
+      outputPath: state.OutputPath,
+      assign: state.Assign === undefined ? undefined : payloadFunction(state.Assign as JsonValue),
+    };
+    pipelines.set(state, pipeline);
+  }
+  return pipeline;
 }
+
+const pipelines = new WeakMap<IoFields, JsonPathPipeline>();
 
 /** {@link effectiveInput} of a JSONPath state, through its pipeline. */
 export function pipelineInput(pipeline: JsonPathPipeline, raw: JsonValue, es: EvaluationScope): JsonValue {
@@ -80,11 +85,20 @@ export function pipelineInput(pipeline: JsonPathPipeline, raw: JsonValue, es: Ev
   return pipeline.parameters === undefined ? filtered : pipeline.parameters(filtered, es);
 }
 
-/** {@link stateOutput} of a JSONPath state (kind `result`), through its pipeline. */
-export function pipelineOutput(pipeline: JsonPathPipeline, raw: JsonValue, result: JsonValue, es: EvaluationScope): StateResult {
+/** {@link stateOutput} of a JSONPath state, through its pipeline (`passthrough`: no ResultSelector nor ResultPath). */
+export function pipelineOutput(
+  pipeline: JsonPathPipeline,
+  raw: JsonValue,
+  result: JsonValue,
+  es: EvaluationScope,
+  kind: 'result' | 'passthrough' = 'result',
+): StateResult {
   const assigned = pipeline.assign === undefined ? undefined : (pipeline.assign(result, es) as Record<string, JsonValue>);
-  const selected = pipeline.resultSelector === undefined ? result : pipeline.resultSelector(result, es);
-  const merged = pipeline.resultPath(raw, selected, es.stateName);
+  let merged = result;
+  if (kind === 'result') {
+    const selected = pipeline.resultSelector === undefined ? result : pipeline.resultSelector(result, es);
+    merged = pipeline.resultPath(raw, selected, es.stateName);
+  }
   const output = pipeline.outputPath === undefined ? merged : applyOutputPath(merged, pipeline.outputPath, es);
   return assigned ? { output, assigned } : { output };
 }
@@ -106,17 +120,7 @@ export function stateOutput(
   kind: 'result' | 'passthrough' = 'result',
 ): StateResult | Promise<StateResult> {
   if (languageOf(state, scope) === 'JSONata') return jsonataOutput(state, raw, result, scope, context, kind);
-  const es = evaluationScope(scope, name, context);
-  const assigned = state.Assign === undefined ? undefined : assignJsonPath(state.Assign, result, es);
-  let merged: JsonValue;
-  if (kind === 'passthrough') {
-    merged = result;
-  } else {
-    const selected = state.ResultSelector === undefined ? result : evaluatePayloadTemplate(state.ResultSelector, result, es);
-    merged = applyResultPath(raw, selected, state.ResultPath, name);
-  }
-  const output = applyOutputPath(merged, state.OutputPath, es);
-  return assigned ? { output, assigned } : { output };
+  return pipelineOutput(jsonPathPipeline(state), raw, result, evaluationScope(scope, name, context), kind);
 }
 
 async function jsonataOutput(

@@ -84,7 +84,7 @@ function qualifierOf(nameOrArn: string): string | undefined {
   return functionRef(nameOrArn).qualifier;
 }
 
-/** The version an invocation of `nameOrArn` reports: a numeric qualifier, else `$LATEST`. */
+/** The version an invocation reports for a function qualifier: a numeric one, else `$LATEST`. */
 function versionOf(qualifier: string | undefined): string {
   return qualifier && /^\d+$/.test(qualifier) ? qualifier : '$LATEST';
 }
@@ -95,6 +95,10 @@ interface FunctionRef {
   readonly version: string;
 }
 
+/**
+ * A function reference split into name, qualifier and version, remembered: every invocation
+ * resolves the same few references, and a regex match per lookup was a steady source of garbage.
+ */
 function functionRef(nameOrArn: string): FunctionRef {
   let ref = functionRefs.get(nameOrArn);
   if (!ref) {

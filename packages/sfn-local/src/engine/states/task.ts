@@ -1,6 +1,7 @@
-import type { Catcher, JsonValue, QueryLanguage, TaskState } from '@saga/asl';
+import type { Catcher, JsonValue, TaskState } from '@saga/asl';
 import { runtimeError, StatesError, toStatesError } from '../../errors.js';
 import { evaluateJsonata, isJsonataExpression, queryPath } from '../../evaluation/index.js';
+import { asPromise } from '../../integrations/common.js';
 import { parseResource } from '../../integrations/resource.js';
 import type { ParsedResource, TaskInvocation } from '../../integrations/types.js';
 import { isCompletedCallback } from '../../integrations/types.js';
@@ -18,9 +19,7 @@ import {
   pipelineOutput,
   stateOutput,
   type JsonPathPipeline,
-  type StateResult,
 } from '../io.js';
-import type { ContextObject } from '../../context-object.js';
 import type { Scope, StateHandler, StateOutcome } from '../scope.js';
 import { nextTurn } from '../turns.js';
 import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
@@ -58,7 +57,7 @@ function executePlainTask(name: string, state: TaskState, plan: TaskPlan, raw: J
   const enteredTime = run.clock.now();
   run.history.entered(scope.thread, 'TaskStateEntered', name, raw);
   const inFull = (thrown: unknown) => executeTaskInFull(name, state, raw, scope, undefined, { thrown, enteredTime });
-  const pipeline = (plan.pipeline ??= jsonPathPipeline(state));
+  const pipeline = jsonPathPipeline(state);
   let es: EvaluationScope;
   let input: JsonValue;
   try {
@@ -143,7 +142,7 @@ async function executeTaskInFull(
           retryCounts,
         });
       } else {
-        const pendingInput = taskInput(state, plan, language, name, raw, scope, context);
+        const pendingInput = effectiveInput(state, name, raw, scope, context);
         const input = pendingInput instanceof Promise ? await pendingInput : pendingInput;
         const timeouts = plan.timeouts ?? (await resolveTimeouts(state, name, raw, scope, context));
         result =
@@ -161,7 +160,7 @@ async function executeTaskInFull(
       }
       const turn = nextTurn(run.order);
       if (turn) await waitForTurn(turn, scope);
-      const pendingOutput = taskOutput(state, plan, language, name, raw, result, scope, context);
+      const pendingOutput = stateOutput(state, name, raw, result, scope, context);
       const { output, assigned } = pendingOutput instanceof Promise ? await pendingOutput : pendingOutput;
       const assignedVariables = commitAssignments(scope, assigned);
       run.history.exited(scope.thread, 'TaskStateExited', name, output, assignedVariables);
@@ -208,35 +207,6 @@ async function executeTaskInFull(
   }
 };
 
-/** The effective input: through the state's pipeline in JSONPath (as {@link executePlainTask} does), else JSONata's. */
-function taskInput(
-  state: TaskState,
-  plan: TaskPlan,
-  language: QueryLanguage,
-  name: string,
-  raw: JsonValue,
-  scope: Scope,
-  context: ContextObject,
-): JsonValue | Promise<JsonValue> {
-  if (language !== 'JSONPath') return effectiveInput(state, name, raw, scope, context);
-  return pipelineInput((plan.pipeline ??= jsonPathPipeline(state)), raw, evaluationScope(scope, name, context));
-}
-
-/** The state output, as {@link taskInput} takes the input. */
-function taskOutput(
-  state: TaskState,
-  plan: TaskPlan,
-  language: QueryLanguage,
-  name: string,
-  raw: JsonValue,
-  result: JsonValue,
-  scope: Scope,
-  context: ContextObject,
-): StateResult | Promise<StateResult> {
-  if (language !== 'JSONPath') return stateOutput(state, name, raw, result, scope, context);
-  return pipelineOutput((plan.pipeline ??= jsonPathPipeline(state)), raw, result, evaluationScope(scope, name, context));
-}
-
 /**
  * Waits for this execution's turn to continue (see turns.ts) with its clock standing still, so no
  * timer fires for time spent queueing; throws ABORTED when the execution was stopped meanwhile.
@@ -281,8 +251,6 @@ interface TaskPlan {
   retriers: number;
   /** No task token and no timeouts: {@link executePlainTask} can run its first attempt. */
   plain: boolean;
-  /** The JSONPath pipeline, made on the first plain run. */
-  pipeline?: JsonPathPipeline;
 }
 
 interface Timeouts {
@@ -451,7 +419,8 @@ function attemptPlain<T>(
     pending = scope.run.resolve(invocation);
     if (!pending) throw runtimeError(name, `No integration handles the resource '${state.Resource}'.`);
   } catch (thrown) {
-    return settled(onError, attemptFailed(scope, plan, invocation, thrown));
+    const failure = attemptFailed(scope, plan, invocation, thrown);
+    return asPromise(() => Promise.resolve(onError(failure)));
   }
   const work = pending;
   // The clock stands still while the work is in flight (released exactly once, whichever way the
@@ -491,15 +460,6 @@ function settle<T, V>(resolve: (v: T | Promise<T>) => void, reject: (e: unknown)
     resolve(next(value));
   } catch (e) {
     reject(e);
-  }
-}
-
-/** `next(value)` as a promise (rejected with what `next` threw). */
-function settled<T, V>(next: (value: V) => T | Promise<T>, value: V): Promise<T> {
-  try {
-    return Promise.resolve(next(value));
-  } catch (e) {
-    return Promise.reject(e);
   }
 }
 
