@@ -2,7 +2,10 @@
  * Time as one execution sees it.
  *
  * Virtual time (the default): Wait states, retry backoff and timeouts are timers on this clock,
- * and the clock jumps to the earliest timer as soon as the execution has nothing else to do.
+ * and the clock jumps to the earliest timer as soon as the execution has nothing else to do. When
+ * its only line of work parks on a timer (a sleep outside any Parallel or Map), that is known at
+ * once and the jump happens in a microtask; otherwise it is checked after the event loop's next
+ * turn, when every branch has had its chance to set its timers.
  * While real work is in flight (`busy`: a handler running, a callback awaited) time stands still,
  * so a timeout never fires under work that is merely slow in real time; `advance()` moves it
  * by hand (how tests make a review token expire). Real time: timers are `setTimeout`.
@@ -21,8 +24,13 @@ export interface ExecutionClock {
   release(): void;
   /** A sleep taken from inside `busy` work (a handler simulating slowness): the work counts as idle meanwhile. */
   idleSleep(ms: number, signal?: AbortSignal): Promise<void>;
-  /** Calls `fire` after `ms` of this clock's time; the returned function cancels it (cheaper than a sleep with a signal). */
-  schedule(ms: number, fire: () => void): () => void;
+  /**
+   * Calls `fire` after `ms` of this clock's time; the returned function cancels it (cheaper than a
+   * sleep with a signal). `parked`: the caller is the execution's only line of work and now waits
+   * on this timer alone (a retry backoff or a Wait outside any Parallel or Map), so virtual time
+   * may jump as soon as no real work is in flight, without waiting for the event loop's next turn.
+   */
+  schedule(ms: number, fire: () => void, parked?: boolean): () => void;
   /** Moves virtual time forward by `ms`, firing every timer due (no-op in real time). */
   advance(ms: number): void;
   readonly mode: 'virtual' | 'real';
@@ -52,6 +60,8 @@ class VirtualClock implements ExecutionClock {
   private seq = 0;
   private checkScheduled = false;
   private timers: Timer[] | undefined;
+  /** The timer the execution's only line of work is parked on, while an eager check is queued. */
+  private parked: Timer | undefined;
 
   /**
    * A function rather than a method: integrations and handlers take it detached
@@ -84,9 +94,15 @@ class VirtualClock implements ExecutionClock {
     });
   }
 
-  schedule(ms: number, fire: () => void): () => void {
+  schedule(ms: number, fire: () => void, parked?: boolean): () => void {
     const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, fire };
-    this.add(timer);
+    (this.timers ??= []).push(timer);
+    if (parked && this.busyCount === 0 && this.parked === undefined && takeEagerJump()) {
+      this.parked = timer;
+      queueMicrotask(() => this.jumpForParked());
+    } else {
+      this.scheduleCheck();
+    }
     return () => this.cancel(timer);
   }
 
@@ -140,6 +156,32 @@ class VirtualClock implements ExecutionClock {
     this.scheduleCheck();
   }
 
+  /**
+   * The eager check of a parked line of work, a microtask after it parked: the rest of the
+   * current job (and anything queued before it) has had its turn. Time jumps only if the parked
+   * timer is still set and nothing real started meanwhile; otherwise the ordinary check decides.
+   */
+  private jumpForParked(): void {
+    const parked = this.parked!;
+    this.parked = undefined;
+    const timers = this.timers!;
+    if (this.busyCount > 0 || !timers.includes(parked)) {
+      if (timers.length > 0) this.scheduleCheck();
+      return;
+    }
+    this.fireEarliest(timers);
+  }
+
+  private fireEarliest(timers: Timer[]): void {
+    timers.sort(byDue);
+    const next = timers.shift()!;
+    this.current = Math.max(this.current, next.at);
+    next.fire();
+    // Whatever `fire` woke up sets its own timers; this catches timers left waiting (an
+    // execution timeout while a callback is awaited) after the event loop's next turn.
+    this.scheduleCheck();
+  }
+
   private add(timer: Timer): void {
     (this.timers ??= []).push(timer);
     this.scheduleCheck();
@@ -164,16 +206,36 @@ class VirtualClock implements ExecutionClock {
       this.checkScheduled = false;
       const timers = this.timers;
       if (this.busyCount > 0 || !timers || timers.length === 0) return;
-      timers.sort(byDue);
-      const next = timers.shift()!;
-      this.current = Math.max(this.current, next.at);
-      next.fire();
-      this.scheduleCheck();
+      this.fireEarliest(timers);
     });
   }
 }
 
 const byDue = (a: Timer, b: Timer) => a.at - b.at || a.seq - b.seq;
+
+/**
+ * Eager jumps allowed per event-loop turn, across all clocks: a machine that loops through Wait
+ * states with in-process handlers would otherwise never give the event loop (the HTTP API, a
+ * StopExecution) a turn. Past the limit, a parked line of work waits for the next turn as any other.
+ */
+export const EAGER_JUMPS_PER_TURN = 64;
+let eagerJumpsLeft = EAGER_JUMPS_PER_TURN;
+let eagerResetScheduled = false;
+
+function takeEagerJump(): boolean {
+  if (eagerJumpsLeft === 0) return false;
+  eagerJumpsLeft--;
+  if (!eagerResetScheduled) {
+    eagerResetScheduled = true;
+    setImmediate(resetEagerJumps);
+  }
+  return true;
+}
+
+function resetEagerJumps(): void {
+  eagerResetScheduled = false;
+  eagerJumpsLeft = EAGER_JUMPS_PER_TURN;
+}
 
 /** A clock on real time. */
 export function createRealClock(): ExecutionClock {

@@ -74,15 +74,27 @@ export class Cancellation {
 
 const NOOP = () => undefined;
 
-/** Resolves after `ms` of the execution's clock; rejects with the reason when cancelled first. */
-export function sleepUnlessCancelled(clock: Pick<ExecutionClock, 'schedule'>, ms: number, cancel: Cancellation): Promise<void> {
+/**
+ * Resolves after `ms` of the execution's clock; rejects with the reason when cancelled first.
+ * `run.concurrentBlocks === 0`: the sleeper is the execution's only line of work, so the clock
+ * is told it is parked.
+ */
+export function sleepUnlessCancelled(
+  run: { clock: Pick<ExecutionClock, 'schedule'>; concurrentBlocks: number },
+  ms: number,
+  cancel: Cancellation,
+): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (cancel.aborted) return reject(cancel.reason);
     let stopListening: () => void = NOOP;
-    const cancelTimer = clock.schedule(ms, () => {
-      stopListening();
-      resolve();
-    });
+    const cancelTimer = run.clock.schedule(
+      ms,
+      () => {
+        stopListening();
+        resolve();
+      },
+      run.concurrentBlocks === 0,
+    );
     stopListening = cancel.onAbort((reason) => {
       cancelTimer();
       reject(reason);

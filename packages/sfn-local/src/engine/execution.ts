@@ -49,6 +49,7 @@ export function runExecution(options: ExecutionOptions): ExecutionHandle {
     stateMachineContext: stateMachineContextOf(options.stateMachineArn),
     transitions: options.resume?.transitions ?? 0,
     order: continuationOrder(),
+    concurrentBlocks: 0,
     identity,
   };
   const thread = { last: options.resume?.lastEventId ?? 0 };

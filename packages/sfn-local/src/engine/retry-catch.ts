@@ -37,7 +37,7 @@ export async function withRetryAndCatch(
         counts[r]!++;
         delay = retryDelayMs(state.Retry![r]!, counts[r]!, run.random);
         run.transitions++;
-        await sleepUnlessCancelled(run.clock, delay, scope.cancel).catch(() => {
+        await sleepUnlessCancelled(run, delay, scope.cancel).catch(() => {
           throw ABORTED;
         });
         n++;

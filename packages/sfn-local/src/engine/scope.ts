@@ -28,6 +28,11 @@ export interface Run {
   identity: ExecutionIdentity;
   /** Its place in the order of continuations when task results arrive in a burst (turns.ts). */
   order: number;
+  /**
+   * Parallel and Map states in progress. While none is, the execution is one line of work: when
+   * it sleeps (a retry backoff, a Wait), it has nothing else to do and its clock may jump at once.
+   */
+  concurrentBlocks: number;
 }
 
 /** Where a state runs: its `States` block, variables, abort signal and event thread. */

@@ -114,9 +114,11 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
         }
       }
     };
+    run.concurrentBlocks++;
     try {
       await Promise.all(Array.from({ length: Math.max(1, Math.min(maxConcurrency, list.length)) }, worker));
     } finally {
+      run.concurrentBlocks--;
       detach();
     }
     if (scope.cancel.aborted) {

@@ -71,10 +71,12 @@ export async function runConcurrently(
       }
     }
   };
+  parent.run.concurrentBlocks++;
   try {
     const workers = Math.max(1, Math.min(limit, blocks.length));
     await Promise.all(Array.from({ length: workers }, worker));
   } finally {
+    parent.run.concurrentBlocks--;
     detach();
   }
   if (parent.cancel.aborted) throw ABORTED;

@@ -188,7 +188,7 @@ async function executeTaskInFull(
           retryDelay = retryDelayMs(retrier, retryCounts[r]!, run.random);
           run.transitions++;
           try {
-            await sleepUnlessCancelled(run.clock, retryDelay, scope.cancel);
+            await sleepUnlessCancelled(run, retryDelay, scope.cancel);
           } catch {
             run.history.add(scope.thread, 'TaskStateAborted', {});
             throw ABORTED;

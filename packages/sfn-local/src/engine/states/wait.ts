@@ -59,7 +59,7 @@ export const executeWait: StateHandler<WaitState> = async (name, state, raw, sco
   if (delayMs / 1000 > MAX_WAIT_SECONDS) throw runtimeError(name, 'Wait state delay is too long.');
 
   try {
-    await sleepUnlessCancelled(run.clock, delayMs, scope.cancel);
+    await sleepUnlessCancelled(run, delayMs, scope.cancel);
   } catch {
     run.history.add(scope.thread, 'WaitStateAborted', {});
     throw ABORTED;
