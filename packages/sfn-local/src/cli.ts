@@ -159,7 +159,7 @@ export function parseCliArgs(argv: readonly string[]): CliOptions {
   return opts;
 }
 
-/** Lambda functions from a folder: `<name>.mjs` / `<name>.js` → function `<name>` (export `handler`). */
+/** Lambda functions from a folder: `<name>.mjs` / `<name>.js` -> function `<name>` (export `handler`). */
 function handlerFiles(dir: string): Array<{ name: string; file: string }> {
   return readdirSync(dir, { withFileTypes: true })
     .filter((e) => e.isFile() && /\.(mjs|js|cjs)$/.test(e.name))

@@ -16,7 +16,7 @@ export interface ContextObject {
   Map?: { Item: { Index: number; Value: JsonValue; Key?: string; Source?: string } };
 }
 
-/** ISO-8601 with milliseconds, trailing zeros stripped as AWS does (`.120Z` → `.12Z`, `.000Z` → `Z`). */
+/** ISO-8601 with milliseconds, trailing zeros stripped as AWS does (`.120Z` -> `.12Z`, `.000Z` -> `Z`). */
 export function isoTimestamp(ms: number): string {
   // Virtual time often stands still across states: remember the last one. Executions started
   // one after another fall in the same second: its `YYYY-MM-DDTHH:MM:SS` is remembered too, as

@@ -69,7 +69,7 @@ export class HistoryLog {
 
   /**
    * Appends the next event; returns its id. `details` holds the type's details member (an event
-   * itself will do: what the engine passes is `{ <member>: … }` alone).
+   * itself will do: what the engine passes is `{ <member>: ... }` alone).
    */
   append<T extends HistoryEventType>(
     type: T,

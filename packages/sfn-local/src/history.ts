@@ -30,7 +30,7 @@ export interface TaskDetails {
   resource: string;
 }
 
-/** Event type → its details member (undefined: the type carries none). */
+/** Event type -> its details member (undefined: the type carries none). */
 export interface HistoryEventDetailsByType {
   ExecutionStarted: { executionStartedEventDetails: { input?: string; inputDetails?: Included; roleArn?: string } };
   ExecutionSucceeded: { executionSucceededEventDetails: { output?: string; outputDetails?: Included } };

@@ -115,7 +115,7 @@ export type LocalStateMachine = ReturnType<typeof localStateMachine>;
 /**
  * An execution started by {@link localStateMachine}. Classes rather than object literals with
  * getters: a literal with an accessor costs a new hidden class per instance, which kept a fifth
- * of every execution's allocations alive through young-generation GCs (3× the GC time).
+ * of every execution's allocations alive through young-generation GCs (3 times the GC time).
  */
 class RunningExecution implements LocalExecution {
   readonly done: Promise<ExecutionOutcome & { history: HistoryEvent[] }>;

@@ -24,7 +24,7 @@ export function seededRandom(seed: number): Random {
 export function randomUuid(random: Random): string {
   // Written into one reused buffer (its dashes in place) and read out as one flat string:
   // appending a character at a time would leave a chain of ~25 cons strings behind every id, and
-  // joining an array allocates the array. One draw per hex digit, as ids were once made, cost 8×
+  // joining an array allocates the array. One draw per hex digit, as ids were once made, cost 8 times
   // the draws, paid by every execution started without a name.
   for (let word = 0; word < 4; word++) {
     let bits = Math.floor(random() * 4294967296) | 0;

@@ -5,7 +5,7 @@ type Rename = (name: string) => string;
 /**
  * A copy of `branch` with every state name passed through `rename`, nested branches and Map
  * processors included, and every reference following (StartAt, Next, Default, a Choice rule's Next, a
- * Catch's Next). The saga places a compensation once in each `CompensateThrough…` Parallel, and ASL
+ * Catch's Next). The saga places a compensation once in each `CompensateThrough...` Parallel, and ASL
  * wants state names unique in the whole machine.
  */
 export function renameStates<B extends Branch<E>, E extends string>(branch: B, rename: Rename): B {

@@ -94,7 +94,7 @@ export interface SagaInputCheck<E extends string> {
   rejectedName?: string;
   /**
    * What a valid input satisfies: a JSONPath Choice rule without `Next`, or a JSONata condition
-   * (`{% … %}` over `$states.input`, for checks JSONPath rules cannot express, such as a pattern; the
+   * (`{% ... %}` over `$states.input`, for checks JSONPath rules cannot express, such as a pattern; the
    * Choice is then a JSONata state).
    */
   condition: NestedChoiceRule | JsonataExpression;

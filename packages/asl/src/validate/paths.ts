@@ -125,7 +125,7 @@ function scanBalanced(s: string, i: number, open: string, close: string): number
 
 // ---------------------------------------------------------------- intrinsic functions
 
-/** Intrinsic functions and their arity [min, max] (asl-semantics §5.2). */
+/** Intrinsic functions and their arity [min, max] (asl-semantics section 5.2). */
 export const INTRINSICS: ReadonlyMap<string, readonly [number, number]> = new Map([
   ['States.Format', [1, Infinity]],
   ['States.StringToJson', [1, 1]],

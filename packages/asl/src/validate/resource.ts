@@ -1,7 +1,7 @@
 import { isInterpolationToken, replaceInterpolations } from './fields.js';
 
 /**
- * Task `Resource` recognition (asl-semantics §9):
+ * Task `Resource` recognition (asl-semantics section 9):
  * - optimized integrations `arn:<p>:states:::<service>:<api>[.sync|.sync:2|.waitForTaskToken]`
  *   (incl. `http:invoke`),
  * - AWS SDK integrations `arn:<p>:states:::aws-sdk:<service>:<action>[.waitForTaskToken]` (no `.sync`),

@@ -35,7 +35,7 @@ export function findCatcher<C extends Catcher>(catchers: readonly C[] | undefine
 
 /**
  * The delay before retry number `n` (1-based) of a retrier, in ms:
- * IntervalSeconds × BackoffRate^(n−1), capped by MaxDelaySeconds, then with FULL jitter a uniform
+ * IntervalSeconds x BackoffRate^(n-1), capped by MaxDelaySeconds, then with FULL jitter a uniform
  * draw from [0, capped] (AWS applies the jitter after the cap).
  */
 export function retryDelayMs(retrier: Retrier, n: number, random: () => number): number {

@@ -15,8 +15,8 @@ import { evaluationScope, jsonataBindings, languageOf } from './scope.js';
 
 /**
  * The input/output pipeline of a state, in both query languages:
- * JSONPath: InputPath → Parameters → (work) → ResultSelector → ResultPath → OutputPath, Assign on the result;
- * JSONata: Arguments → (work) → Output, Assign on `$states.result`.
+ * JSONPath: InputPath -> Parameters -> (work) -> ResultSelector -> ResultPath -> OutputPath, Assign on the result;
+ * JSONata: Arguments -> (work) -> Output, Assign on `$states.result`.
  */
 interface IoFields {
   QueryLanguage?: 'JSONPath' | 'JSONata';

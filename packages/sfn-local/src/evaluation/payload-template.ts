@@ -70,7 +70,7 @@ function compile(node: JsonValue): Compiled | null {
   // (`{ ...shape }`) skipped the shape changes once optimized, but one spread site serving every
   // template of a machine goes megamorphic and clones through the runtime while the engine warms up.
   const protoKey = fields.some((f) => f.name === '__proto__');
-  // An indexed loop: `for…of` makes an iterator result per field until the engine is optimized.
+  // An indexed loop: `for...of` makes an iterator result per field until the engine is optimized.
   return (input, scope) => {
     const out: JsonObject = {};
     for (let i = 0; i < fields.length; i++) {

@@ -1,5 +1,5 @@
 /**
- * RFC 3339 timestamps as Choice rules compare them: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|±HH:MM)`,
+ * RFC 3339 timestamps as Choice rules compare them: `YYYY-MM-DDTHH:MM:SS[.fraction](Z|+/-HH:MM)`,
  * with an uppercase or lowercase `T`/`Z`. Compared as instants, to the nanosecond.
  */
 

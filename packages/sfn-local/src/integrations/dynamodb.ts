@@ -45,7 +45,7 @@ function loadSdk(): Promise<Sdk> {
 
 type Invalid = (detail: string) => StatesError;
 
-/** AttributeValue JSON (B/BS base64 strings) → the SDK's shape (Uint8Array). */
+/** AttributeValue JSON (B/BS base64 strings) -> the SDK's shape (Uint8Array). */
 function toSdkValue(av: JsonValue, field: string, invalid: Invalid): unknown {
   if (!isJsonObject(av)) throw invalid(`The value for the field '${field}' must be an AttributeValue object`);
   const out: Record<string, unknown> = {};
@@ -94,7 +94,7 @@ function toSdkMap(map: JsonValue, field: string, invalid: Invalid): Record<strin
   return out;
 }
 
-/** The SDK's AttributeValues → JSON (binary as base64). */
+/** The SDK's AttributeValues -> JSON (binary as base64). */
 function fromSdkValue(av: unknown): unknown {
   if (typeof av !== 'object' || av === null) return av;
   const out: Record<string, unknown> = {};

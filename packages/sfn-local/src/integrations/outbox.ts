@@ -324,7 +324,7 @@ export class LocalBus {
   }
 }
 
-/** `arn:aws:events:<r>:<a>:event-bus/<name>` or a name → the bus name. */
+/** `arn:aws:events:<r>:<a>:event-bus/<name>` or a name -> the bus name. */
 export function busNameOf(nameOrArn: string): string {
   const m = /^arn:[^:]+:events:[^:]*:[^:]*:event-bus\/(.+)$/.exec(nameOrArn);
   return m ? m[1]! : nameOrArn;

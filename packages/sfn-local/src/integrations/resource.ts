@@ -1,7 +1,7 @@
 import type { IntegrationPattern, ParsedResource } from './types.js';
 
 /*
- * Task `Resource` forms (asl-semantics §9):
+ * Task `Resource` forms (asl-semantics section 9):
  *   arn:<p>:states:::<service>:<action>[.sync|.sync:2|.waitForTaskToken]   optimized integration
  *   arn:<p>:states:::aws-sdk:<service>:<action>[.waitForTaskToken]          AWS SDK integration (no .sync)
  *   arn:<p>:lambda:<region>:<account>:function:<name>[:qualifier]          legacy Lambda

@@ -2,7 +2,7 @@ import { apiErrors } from './errors.js';
 
 /**
  * State machine and execution names: 1..80 characters, none of whitespace, `< > { } [ ]`, `? *`,
- * `" # % \ ^ | ~ ` $ & , ; : /`, control characters (U+0000–U+001F, U+007F–U+009F), U+FFFE–U+FFFF
+ * `" # % \ ^ | ~ ` $ & , ; : /`, control characters (U+0000-U+001F, U+007F-U+009F), U+FFFE-U+FFFF
  * or lone surrogates.
  */
 // eslint-disable-next-line no-control-regex

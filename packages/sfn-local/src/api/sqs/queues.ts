@@ -8,7 +8,7 @@ export interface SqsContext {
   account: string;
 }
 
-/** `<scheme>://<host>/<account>/<name>` → its account and name (any host: AWS's or a local endpoint). */
+/** `<scheme>://<host>/<account>/<name>` -> its account and name (any host: AWS's or a local endpoint). */
 export function queuePath(url: string): { account: string; name: string } | undefined {
   let parsed: URL;
   try {
