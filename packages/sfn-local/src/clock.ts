@@ -99,7 +99,8 @@ class VirtualClock implements ExecutionClock {
     (this.timers ??= []).push(timer);
     if (parked && this.busyCount === 0 && this.parked === undefined && takeEagerJump()) {
       this.parked = timer;
-      queueMicrotask(() => this.jumpForParked());
+      // A reaction on a settled promise rather than queueMicrotask, which makes an AsyncResource per call.
+      void SETTLED.then(() => this.jumpForParked());
     } else {
       this.scheduleCheck();
     }
@@ -212,6 +213,7 @@ class VirtualClock implements ExecutionClock {
 }
 
 const byDue = (a: Timer, b: Timer) => a.at - b.at || a.seq - b.seq;
+const SETTLED = Promise.resolve();
 
 /**
  * Eager jumps allowed per event-loop turn, across all clocks: a machine that loops through Wait
