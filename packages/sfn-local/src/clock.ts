@@ -96,13 +96,13 @@ class VirtualClock implements ExecutionClock {
 
   schedule(ms: number, fire: () => void, parked?: boolean): () => void {
     const timer: Timer = { at: this.current + Math.max(0, ms), seq: this.seq++, fire };
-    (this.timers ??= []).push(timer);
     if (parked && this.busyCount === 0 && this.parked === undefined && takeEagerJump()) {
+      (this.timers ??= []).push(timer);
       this.parked = timer;
       // A reaction on a settled promise rather than queueMicrotask, which makes an AsyncResource per call.
       void SETTLED.then(() => this.jumpForParked());
     } else {
-      this.scheduleCheck();
+      this.add(timer);
     }
     return () => this.cancel(timer);
   }
