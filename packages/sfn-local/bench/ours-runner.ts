@@ -12,7 +12,8 @@
  * first construction and the first execution: see README, "What the cold pass measures".)
  *
  *   node bench/.out/ours-runner.mjs <load|throughput|failure|rss> [--resolver=bare]
- *   (environment, for diagnostics: COLD_RUNS=1000, WARM_RUNS=5000, FAILURE_RUNS=101 executions)
+ *   (environment, for diagnostics: COLD_RUNS=1000, WARM_RUNS=5000, FAILURE_RUNS=101 executions; FAILURE_RUNS=0
+ *   builds the machine and runs nothing, the baseline for counting the first execution)
  *
  * `--resolver=bare` (throughput only, a diagnostic): a minimal resolver instead of the Lambda
  * integration (function name → mock, thrown error → StatesError; no event copy, no output
@@ -110,6 +111,12 @@ async function main() {
     // Virtual time: the 5 retries' backoff (up to 2+4+8+16+32 s) costs no wall time. The first run
     // is in a cold process (as the peer's single run); 100 more give the steady state.
     const RUNS = Number(process.env.FAILURE_RUNS ?? 101);
+    if (RUNS === 0) {
+      // The baseline for counting the first execution's instructions: the same process up to the run.
+      machineWith(createMocks('permanent-failure'), definition);
+      emit({ ...base, runs: 0 });
+      return;
+    }
     const walls: number[] = [];
     let first: Record<string, unknown> | undefined;
     for (let i = 0; i < RUNS; i++) {
