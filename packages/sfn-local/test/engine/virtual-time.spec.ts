@@ -28,6 +28,25 @@ const retried = (attempts: number) => {
   };
 };
 
+/**
+ * Two lines of work in one execution: the slow one parks on 5 s at once, the fast one reaches its
+ * 2 s a few states later. Were the slow one taken for the execution's only line of work, its 5 s
+ * would elapse first.
+ */
+const SLOW_WAIT = { Type: 'Wait', Seconds: 5, End: true } as const;
+const FAST_WAY = {
+  First: { Type: 'Pass', Next: 'Second' },
+  Second: { Type: 'Pass', Next: 'FastWait' },
+  FastWait: { Type: 'Wait', Seconds: 2, End: true },
+} as const;
+
+function expectFastThenSlow(r: Awaited<ReturnType<ReturnType<typeof machine>['run']>>): void {
+  expect(r.status).toBe('SUCCEEDED');
+  const exits = r.history.filter((e) => e.type === 'WaitStateExited').map((e) => e.stateExitedEventDetails?.name);
+  expect(exits).toEqual(['FastWait', 'SlowWait']);
+  expect(elapsedSeconds(r.history)).toBe(5);
+}
+
 describe('virtual time: the clock jumps as soon as the execution has nothing else to do', () => {
   test('a lone line of work: retry backoffs and Waits elapse without waiting for the event loop', async () => {
     const m = machine(
@@ -53,33 +72,20 @@ describe('virtual time: the clock jumps as soon as the execution has nothing els
   });
 
   test('inside a Parallel, branches sleep on the ordinary check: each wakes in the order of its timer', async () => {
-    // The fast branch reaches its Wait a few states later than the slow one parks: were the slow
-    // one taken for the execution's only line of work, its 5 s would elapse first.
     const m = machine({
       StartAt: 'Both',
       States: {
         Both: {
           Type: 'Parallel',
           Branches: [
-            { StartAt: 'SlowWait', States: { SlowWait: { Type: 'Wait', Seconds: 5, End: true } } },
-            {
-              StartAt: 'First',
-              States: {
-                First: { Type: 'Pass', Next: 'Second' },
-                Second: { Type: 'Pass', Next: 'FastWait' },
-                FastWait: { Type: 'Wait', Seconds: 2, End: true },
-              },
-            },
+            { StartAt: 'SlowWait', States: { SlowWait: SLOW_WAIT } },
+            { StartAt: 'First', States: FAST_WAY },
           ],
           End: true,
         },
       },
     });
-    const r = await m.run();
-    expect(r.status).toBe('SUCCEEDED');
-    const exits = r.history.filter((e) => e.type === 'WaitStateExited').map((e) => e.stateExitedEventDetails?.name);
-    expect(exits).toEqual(['FastWait', 'SlowWait']);
-    expect(elapsedSeconds(r.history)).toBe(5);
+    expectFastThenSlow(await m.run());
   });
 
   test('inside a Map, iterations sleep on the ordinary check: each wakes in the order of its timer', async () => {
@@ -92,21 +98,15 @@ describe('virtual time: the clock jumps as soon as the execution has nothing els
             StartAt: 'Slow?',
             States: {
               'Slow?': { Type: 'Choice', Choices: [{ Variable: '$.slow', BooleanEquals: true, Next: 'SlowWait' }], Default: 'First' },
-              SlowWait: { Type: 'Wait', Seconds: 5, End: true },
-              First: { Type: 'Pass', Next: 'Second' },
-              Second: { Type: 'Pass', Next: 'FastWait' },
-              FastWait: { Type: 'Wait', Seconds: 2, End: true },
+              SlowWait: SLOW_WAIT,
+              ...FAST_WAY,
             },
           },
           End: true,
         },
       },
     });
-    const r = await m.run([{ slow: true }, { slow: false }]);
-    expect(r.status).toBe('SUCCEEDED');
-    const exits = r.history.filter((e) => e.type === 'WaitStateExited').map((e) => e.stateExitedEventDetails?.name);
-    expect(exits).toEqual(['FastWait', 'SlowWait']);
-    expect(elapsedSeconds(r.history)).toBe(5);
+    expectFastThenSlow(await m.run([{ slow: true }, { slow: false }]));
   });
 
   test(`a machine looping through Waits still gives the event loop a turn every ${EAGER_JUMPS_PER_TURN} sleeps`, async () => {
