@@ -28,6 +28,13 @@ const retried = (attempts: number) => {
   };
 };
 
+/** A Task retried 5 times on CarrierRateLimited: 2 + 4 + 8 + 16 + 32 s of backoff at most. */
+const BOOK_WITH_RETRIES = {
+  Type: 'Task',
+  Resource: fn('book'),
+  Retry: [{ ErrorEquals: ['CarrierRateLimited'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5 }],
+} as const;
+
 /**
  * Two lines of work in one execution: the slow one parks on 5 s at once, the fast one reaches its
  * 2 s a few states later. Were the slow one taken for the execution's only line of work, its 5 s
@@ -53,12 +60,7 @@ describe('virtual time: the clock jumps as soon as the execution has nothing els
       {
         StartAt: 'Book',
         States: {
-          Book: {
-            Type: 'Task',
-            Resource: fn('book'),
-            Retry: [{ ErrorEquals: ['CarrierRateLimited'], IntervalSeconds: 2, BackoffRate: 2, MaxAttempts: 5 }],
-            Next: 'Settle',
-          },
+          Book: { ...BOOK_WITH_RETRIES, Next: 'Settle' },
           Settle: { Type: 'Wait', Seconds: 3600, End: true },
         },
       },
@@ -135,12 +137,7 @@ describe('virtual time: the clock jumps as soon as the execution has nothing els
       {
         StartAt: 'Book',
         States: {
-          Book: {
-            Type: 'Task',
-            Resource: fn('book'),
-            Retry: [{ ErrorEquals: ['CarrierRateLimited'], IntervalSeconds: 2, MaxAttempts: 5 }],
-            End: true,
-          },
+          Book: { ...BOOK_WITH_RETRIES, End: true },
         },
       },
       { book: retried(5) },
