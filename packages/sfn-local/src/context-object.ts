@@ -18,10 +18,14 @@ export interface ContextObject {
 
 /** ISO-8601 with milliseconds, trailing zeros stripped as AWS does (`.120Z` -> `.12Z`, `.000Z` -> `Z`). */
 export function isoTimestamp(ms: number): string {
-  // Virtual time often stands still across states: remember the last one. Executions started
-  // one after another fall in the same second: its `YYYY-MM-DDTHH:MM:SS` is remembered too, as
-  // Date's own formatting costs more than the rest of building an execution's context.
-  if (ms === lastMs) return lastText;
+  // Virtual time often stands still across states: remember the last one. The formatting is a
+  // function of its own, called rarely, so the optimizing compiler leaves it out of every caller.
+  return ms === lastMs ? lastText : formatTimestamp(ms);
+}
+
+function formatTimestamp(ms: number): string {
+  // Executions started one after another fall in the same second: its `YYYY-MM-DDTHH:MM:SS` is
+  // remembered too, as Date's own formatting costs more than the rest of building a context.
   const second = Math.floor(ms / 1000);
   if (second !== lastSecond) {
     lastSecond = second;
