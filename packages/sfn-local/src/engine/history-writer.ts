@@ -69,6 +69,7 @@ export class HistoryWriter {
   /** ExecutionSucceeded with the execution's output (the last event). */
   executionSucceeded(thread: EventThread, output: JsonValue): void {
     this.addFields(thread, 'ExecutionSucceeded', undefined, output);
+    this.closed = true;
   }
 
   /** LambdaFunctionSucceeded with the function's output. */
@@ -76,9 +77,9 @@ export class HistoryWriter {
     this.addFields(thread, 'LambdaFunctionSucceeded', undefined, output);
   }
 
+  /** A compact event: of those, only ExecutionSucceeded ends the history, and it closes it itself. */
   private addFields(thread: EventThread, type: CompactEventType, first: string | undefined, data: JsonValue, retryDelayMs?: number): void {
     if (this.closed) return;
-    if (TERMINAL.has(type)) this.closed = true;
     this.appended(thread, this.log.appendFields(type, thread.last, this.clock.now(), first, data, retryDelayMs));
   }
 
