@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import type { Outboxes } from '../integrations/outbox.js';
 import type { SfnService } from '../service.js';
@@ -7,6 +6,7 @@ import { routes, unsupportedOperations } from './routes.js';
 import { parseInput } from './shapes.js';
 import { dispatchEvents, EventsApiError, eventsErrorResponse, isEventsTarget } from './events/put-events.js';
 import { dispatchSqs, isSqsTarget, SqsApiError, sqsErrorResponse } from './sqs/index.js';
+import { nodeCrypto } from '../node-crypto.js';
 
 /**
  * The Step Functions API over HTTP (awsJson1_0): `POST /` with
@@ -41,7 +41,7 @@ export function createSfnRequestListener(service: SfnService, options: SfnHttpOp
   const onError = options.onError ?? ((e: unknown) => console.error('sfn-local: internal error:', e));
   const sqs = options.outboxes ? { outboxes: options.outboxes, region: service.region, account: service.account } : undefined;
   return (req, res) => {
-    const requestId = randomUUID();
+    const requestId = nodeCrypto().randomUUID();
     req.on('error', () => undefined);
     res.on('error', () => undefined);
     if (req.method === 'GET' && (req.url === '/health' || req.url === '/')) {

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import type { JsonValue } from '@saga/asl';
+import { nodeCrypto } from '../node-crypto.js';
 
 /**
  * Local SQS queues, SNS topics and EventBridge buses that the `sqs:sendMessage`, `sns:publish`
@@ -341,7 +341,7 @@ export class Outboxes {
   constructor(options: OutboxesOptions = {}) {
     this.autoCreate = options.autoCreate ?? true;
     const now = options.now ?? Date.now;
-    const newId = options.newId ?? randomUUID;
+    const newId = options.newId ?? (() => nodeCrypto().randomUUID());
     this.host = { now, newId, emit: (record) => this.emit(record) };
   }
 

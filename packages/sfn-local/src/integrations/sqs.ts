@@ -1,5 +1,4 @@
 import { Buffer } from 'node:buffer';
-import { createHash } from 'node:crypto';
 import type { JsonValue } from '@saga/asl';
 import { StatesError } from '../errors.js';
 import {
@@ -18,9 +17,10 @@ import {
 } from './common.js';
 import type { MessageOrigin, Outboxes, SqsMessage } from './outbox.js';
 import type { TaskInvocation, TaskResolver } from './types.js';
+import { nodeCrypto } from '../node-crypto.js';
 
 export function md5Hex(data: string | Uint8Array): string {
-  return createHash('md5').update(data).digest('hex');
+  return nodeCrypto().createHash('md5').update(data).digest('hex');
 }
 
 function lengthPrefixed(bytes: Uint8Array): Buffer {

@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import type { IntrinsicDefinition } from './spec.js';
+import { nodeCrypto } from '../../node-crypto.js';
 
 export const MAX_HASH_INPUT = 10_000;
 
@@ -15,7 +15,7 @@ export const HASH_ALGORITHMS: Readonly<Record<string, string>> = {
 /** The lowercase hex digest of `data` (a string as is, any other value as its JSON text). */
 export function hexDigest(data: unknown, nodeAlgorithm: string): string {
   const text = typeof data === 'string' ? data : JSON.stringify(data);
-  return createHash(nodeAlgorithm).update(text, 'utf8').digest('hex');
+  return nodeCrypto().createHash(nodeAlgorithm).update(text, 'utf8').digest('hex');
 }
 
 /** States.Hash(data, algorithm): the hex digest; the data's text may hold at most 10,000 characters. */
