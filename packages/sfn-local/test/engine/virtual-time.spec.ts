@@ -1,4 +1,4 @@
-import { describe, expect, test } from 'vitest';
+import { beforeEach, describe, expect, test } from 'vitest';
 import { EAGER_JUMPS_PER_TURN } from '../../src/clock.js';
 import { elapsedSeconds, fn, machine, namedError } from './support.js';
 
@@ -55,6 +55,9 @@ function expectFastThenSlow(r: Awaited<ReturnType<ReturnType<typeof machine>['ru
 }
 
 describe('virtual time: the clock jumps as soon as the execution has nothing else to do', () => {
+  // Each test starts on a fresh event-loop turn, with the whole per-turn allowance of jumps.
+  beforeEach(() => new Promise<void>((resolve) => setImmediate(resolve)));
+
   test('a lone line of work: retry backoffs and Waits elapse without waiting for the event loop', async () => {
     const m = machine(
       {
