@@ -167,7 +167,7 @@ async function buildOurs(): Promise<string> {
     conditions: ['@saga/source'],
     sourcemap: 'linked',
     logLevel: 'silent',
-    // Bundled CommonJS dependencies (jsonata) may call require().
+    // Bundled CommonJS code may call require().
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   });
   return outfile;

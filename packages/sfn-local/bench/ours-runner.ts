@@ -5,11 +5,10 @@
  * local Lambda functions.
  *
  * engine.bench.ts bundles this file with esbuild (bench/.out/ours-runner.mjs: ESM, platform node,
- * workspace packages taken from their TypeScript sources through the `@saga/source` condition,
- * npm dependencies (jsonata) included) and runs the bundle on a plain `node`, so no TypeScript
- * loader sits in the measured process; `--ours=tsx` runs this file with `node --import tsx` instead.
- * (Leaving jsonata out of the bundle moves the process's first young-generation GC between the
- * first construction and the first execution: see README, "What the cold pass measures".)
+ * workspace packages taken from their TypeScript sources through the `@saga/source` condition;
+ * jsonata is required by the engine on the first JSONata expression, so this JSONPath saga never
+ * loads it) and runs the bundle on a plain `node`, so no TypeScript loader sits in the measured
+ * process; `--ours=tsx` runs this file with `node --import tsx` instead.
  *
  *   node bench/.out/ours-runner.mjs <load|throughput|failure|rss> [--resolver=bare]
  *   (environment, for diagnostics: COLD_RUNS=1000, WARM_RUNS=5000, FAILURE_RUNS=101 executions; FAILURE_RUNS=0
