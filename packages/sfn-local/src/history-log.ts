@@ -97,10 +97,10 @@ export class HistoryLog {
   /**
    * Appends an event of a compact shape from its fields, without a details object: `first` is the
    * state's name or the Lambda resource (unused for LambdaFunctionSucceeded), `data` the JSON
-   * data its text is rendered from when read.
+   * data its text is rendered from when read. An event that carries no details takes neither.
    */
   appendFields(
-    type: CompactEventType,
+    type: CompactEventType | DetaillessEventType,
     previousEventId: number,
     timestamp: number,
     first: string | undefined,
@@ -187,6 +187,11 @@ export type CompactEventType =
   | 'LambdaFunctionSucceeded'
   | 'ExecutionStarted'
   | 'ExecutionSucceeded';
+
+/** The event types that carry no details (LambdaFunctionStarted, ParallelStateStarted, ...). */
+export type DetaillessEventType = {
+  [T in HistoryEventType]: keyof HistoryEventDetailsByType[T] extends never ? T : never;
+}[HistoryEventType];
 
 type Fields = Record<string, unknown>;
 

@@ -1,6 +1,6 @@
 import type { JsonValue } from '@saga/asl';
 import type { HistoryEvent, HistoryEventDetailsByType, HistoryEventType } from '../history.js';
-import type { CompactEventType, HistoryLog } from '../history-log.js';
+import type { CompactEventType, DetaillessEventType, HistoryLog } from '../history-log.js';
 import { historyText } from '../history-log.js';
 
 type StateEnteredType = Extract<HistoryEventType, `${string}StateEntered`>;
@@ -72,13 +72,27 @@ export class HistoryWriter {
     this.closed = true;
   }
 
+  /**
+   * An event without details (LambdaFunctionStarted, ParallelStateStarted, TaskStateAborted, ...),
+   * appended as the compact ones are: the general path's lookups cost every Lambda task.
+   */
+  addDetailless(thread: EventThread, type: DetaillessEventType): void {
+    this.addFields(thread, type, undefined, undefined);
+  }
+
   /** LambdaFunctionSucceeded with the function's output. */
   lambdaSucceeded(thread: EventThread, output: JsonValue): void {
     this.addFields(thread, 'LambdaFunctionSucceeded', undefined, output);
   }
 
   /** A compact event: of those, only ExecutionSucceeded ends the history, and it closes it itself. */
-  private addFields(thread: EventThread, type: CompactEventType, first: string | undefined, data: JsonValue, retryDelayMs?: number): void {
+  private addFields(
+    thread: EventThread,
+    type: CompactEventType | DetaillessEventType,
+    first: string | undefined,
+    data: JsonValue | undefined,
+    retryDelayMs?: number,
+  ): void {
     if (this.closed) return;
     this.appended(thread, this.log.appendFields(type, thread.last, this.clock.now(), first, data, retryDelayMs));
   }

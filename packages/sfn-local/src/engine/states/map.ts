@@ -122,14 +122,14 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
       detach();
     }
     if (scope.cancel.aborted) {
-      run.history.add(scope.thread, 'MapStateAborted', {});
+      run.history.addDetailless(scope.thread, 'MapStateAborted');
       throw ABORTED;
     }
     if (failure) {
-      run.history.add(scope.thread, 'MapStateFailed', {});
+      run.history.addDetailless(scope.thread, 'MapStateFailed');
       throw failure;
     }
-    run.history.add(scope.thread, 'MapStateSucceeded', {});
+    run.history.addDetailless(scope.thread, 'MapStateSucceeded');
     const result = state.ResultWriter ? await writeResults(name, state, results, scope) : results;
     const { output, assigned } = await stateOutput(state, name, raw, result, scope, ctx);
     const assignedVariables = commitAssignments(scope, assigned);

@@ -18,16 +18,16 @@ export const executeParallel: StateHandler<ParallelState> = async (name, state, 
 
   return withRetryAndCatch(name, state, raw, scope, context, 'ParallelStateExited', async () => {
     const input = await effectiveInput(state, name, raw, scope, context());
-    run.history.add(scope.thread, 'ParallelStateStarted', {});
+    run.history.addDetailless(scope.thread, 'ParallelStateStarted');
     const results = await runConcurrently(
       state.Branches.map((branch) => (branchScope: Scope) => runBlock(branch, input, branchScope)),
       scope,
       Infinity,
     ).catch((error: unknown) => {
-      run.history.add(scope.thread, error instanceof Aborted ? 'ParallelStateAborted' : 'ParallelStateFailed', {});
+      run.history.addDetailless(scope.thread, error instanceof Aborted ? 'ParallelStateAborted' : 'ParallelStateFailed');
       throw error;
     });
-    run.history.add(scope.thread, 'ParallelStateSucceeded', {});
+    run.history.addDetailless(scope.thread, 'ParallelStateSucceeded');
     const { output, assigned } = await stateOutput(state, name, raw, results, scope, context());
     const assignedVariables = commitAssignments(scope, assigned);
     run.history.exited(scope.thread, 'ParallelStateExited', name, output, assignedVariables);

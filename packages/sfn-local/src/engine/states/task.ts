@@ -167,7 +167,7 @@ async function executeTaskInFull(
       return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
     } catch (thrown) {
       if (thrown instanceof Aborted || scope.cancel.aborted) {
-        run.history.add(scope.thread, 'TaskStateAborted', {});
+        run.history.addDetailless(scope.thread, 'TaskStateAborted');
         throw ABORTED;
       }
       const error = toStatesError(thrown);
@@ -176,7 +176,7 @@ async function executeTaskInFull(
         try {
           await waitForTurn(turn, scope);
         } catch {
-          run.history.add(scope.thread, 'TaskStateAborted', {});
+          run.history.addDetailless(scope.thread, 'TaskStateAborted');
           throw ABORTED;
         }
       }
@@ -190,7 +190,7 @@ async function executeTaskInFull(
           try {
             await sleepUnlessCancelled(run, retryDelay, scope.cancel);
           } catch {
-            run.history.add(scope.thread, 'TaskStateAborted', {});
+            run.history.addDetailless(scope.thread, 'TaskStateAborted');
             throw ABORTED;
           }
           attempt++;
@@ -294,7 +294,7 @@ function recordScheduled(
   const { run } = scope;
   if (plan.lambdaArn) {
     run.history.lambdaScheduled(scope.thread, state.Resource, input, timeoutSeconds, retryDelay);
-    run.history.add(scope.thread, 'LambdaFunctionStarted', NO_DETAILS);
+    run.history.addDetailless(scope.thread, 'LambdaFunctionStarted');
   } else {
     const { resourceType, resource } = plan;
     const extra = retryDelay !== undefined ? { retryDelayMs: retryDelay } : undefined;
@@ -595,8 +595,6 @@ async function attemptTask(
 }
 
 const NO_TIMEOUTS: Timeouts = Object.freeze({});
-/** The details of an event that has none (LambdaFunctionStarted): one object for all. */
-const NO_DETAILS = Object.freeze({});
 /** `$$.State.RetryCount` of a first attempt. */
 const FIRST_ATTEMPT = Object.freeze({ retryCount: 0 });
 

@@ -61,7 +61,7 @@ export const executeWait: StateHandler<WaitState> = async (name, state, raw, sco
   try {
     await sleepUnlessCancelled(run, delayMs, scope.cancel);
   } catch {
-    run.history.add(scope.thread, 'WaitStateAborted', {});
+    run.history.addDetailless(scope.thread, 'WaitStateAborted');
     throw ABORTED;
   }
 
