@@ -1,7 +1,7 @@
 import type { JsonValue } from '@saga/asl';
 import type { HistoryEvent, HistoryEventDetailsByType, HistoryEventType } from '../history.js';
-import type { CompactEventType, DetaillessEventType, HistoryLog } from '../history-log.js';
-import { historyText } from '../history-log.js';
+import type { CompactEventType, DetaillessEventType, EventCode, HistoryLog } from '../history-log.js';
+import { EVENT, eventTypeOf, historyText } from '../history-log.js';
 
 type StateEnteredType = Extract<HistoryEventType, `${string}StateEntered`>;
 type StateExitedType = Extract<HistoryEventType, `${string}StateExited`>;
@@ -41,14 +41,23 @@ export class HistoryWriter {
   // The common events, from their fields: no details object is made for them.
 
   /** `<Type>StateEntered` with the state's name and raw input. */
-  entered(thread: EventThread, type: StateEnteredType, name: string, input: JsonValue): void {
-    this.addFields(thread, type, name, input);
+  entered(thread: EventThread, code: EventCode<StateEnteredType>, name: string, input: JsonValue): void {
+    this.addFields(thread, code, name, input);
   }
 
   /** `<Type>StateExited` with the state's name, output and the variables it assigned, if any. */
-  exited(thread: EventThread, type: StateExitedType, name: string, output: JsonValue, assignedVariables?: Record<string, string>): void {
-    if (assignedVariables) this.add(thread, type, { stateExitedEventDetails: { name, output: historyText(output), assignedVariables } });
-    else this.addFields(thread, type, name, output);
+  exited(
+    thread: EventThread,
+    code: EventCode<StateExitedType>,
+    name: string,
+    output: JsonValue,
+    assignedVariables?: Record<string, string>,
+  ): void {
+    if (assignedVariables) {
+      this.add(thread, eventTypeOf(code), { stateExitedEventDetails: { name, output: historyText(output), assignedVariables } });
+    } else {
+      this.addFields(thread, code, name, output);
+    }
   }
 
   /** LambdaFunctionScheduled (a retry's attempt carries its computed delay). */
@@ -57,18 +66,18 @@ export class HistoryWriter {
       const details = { resource, input: historyText(input), timeoutInSeconds };
       this.add(thread, 'LambdaFunctionScheduled', { lambdaFunctionScheduledEventDetails: details }, { retryDelayMs });
     } else {
-      this.addFields(thread, 'LambdaFunctionScheduled', resource, input, retryDelayMs);
+      this.addFields(thread, EVENT.LambdaFunctionScheduled, resource, input, retryDelayMs);
     }
   }
 
   /** ExecutionStarted with the execution's input and role. */
   executionStarted(thread: EventThread, input: JsonValue, roleArn: string): void {
-    this.addFields(thread, 'ExecutionStarted', roleArn, input);
+    this.addFields(thread, EVENT.ExecutionStarted, roleArn, input);
   }
 
   /** ExecutionSucceeded with the execution's output (the last event). */
   executionSucceeded(thread: EventThread, output: JsonValue): void {
-    this.addFields(thread, 'ExecutionSucceeded', undefined, output);
+    this.addFields(thread, EVENT.ExecutionSucceeded, undefined, output);
     this.closed = true;
   }
 
@@ -76,25 +85,25 @@ export class HistoryWriter {
    * An event without details (LambdaFunctionStarted, ParallelStateStarted, TaskStateAborted, ...),
    * appended as the compact ones are: the general path's lookups cost every Lambda task.
    */
-  addDetailless(thread: EventThread, type: DetaillessEventType): void {
-    this.addFields(thread, type, undefined, undefined);
+  addDetailless(thread: EventThread, code: EventCode<DetaillessEventType>): void {
+    this.addFields(thread, code, undefined, undefined);
   }
 
   /** LambdaFunctionSucceeded with the function's output. */
   lambdaSucceeded(thread: EventThread, output: JsonValue): void {
-    this.addFields(thread, 'LambdaFunctionSucceeded', undefined, output);
+    this.addFields(thread, EVENT.LambdaFunctionSucceeded, undefined, output);
   }
 
   /** A compact event: of those, only ExecutionSucceeded ends the history, and it closes it itself. */
   private addFields(
     thread: EventThread,
-    type: CompactEventType | DetaillessEventType,
+    code: EventCode<CompactEventType | DetaillessEventType>,
     first: string | undefined,
     data: JsonValue | undefined,
     retryDelayMs?: number,
   ): void {
     if (this.closed) return;
-    this.appended(thread, this.log.appendFields(type, thread.last, this.clock.now(), first, data, retryDelayMs));
+    this.appended(thread, this.log.appendFields(code, thread.last, this.clock.now(), first, data, retryDelayMs));
   }
 
   private appended(thread: EventThread, id: number): number {

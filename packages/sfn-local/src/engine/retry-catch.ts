@@ -1,7 +1,7 @@
 import type { Catcher, JsonValue, Retrier } from '@saga/asl';
 import type { ContextObject } from '../context-object.js';
 import { toStatesError } from '../errors.js';
-import type { HistoryEventType } from '../history.js';
+import type { EventCode } from '../history-log.js';
 import { DEFAULT_MAX_ATTEMPTS, findCatcher, findRetrier, retryDelayMs } from './errors-matching.js';
 import { sleepUnlessCancelled } from './cancellation.js';
 import { catcherOutput, commitAssignments } from './io.js';
@@ -19,7 +19,7 @@ export async function withRetryAndCatch(
   raw: JsonValue,
   scope: Scope,
   context: (attempt: number) => ContextObject,
-  exitEvent: Extract<HistoryEventType, 'ParallelStateExited' | 'MapStateExited'>,
+  exitEvent: EventCode<'ParallelStateExited' | 'MapStateExited'>,
   attempt: (attempt: number, retryDelayMs?: number) => Promise<StateOutcome>,
 ): Promise<StateOutcome> {
   const { run } = scope;

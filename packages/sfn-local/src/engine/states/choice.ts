@@ -10,6 +10,7 @@ import {
 import { commitAssignments } from '../io.js';
 import type { StateHandler } from '../scope.js';
 import { contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
+import { EVENT } from '../../history-log.js';
 
 /**
  * A Choice state: the first rule that matches gives `Next` (and, for JSONata, its Output/Assign);
@@ -17,7 +18,7 @@ import { contextFor, evaluationScope, jsonataBindings, languageOf } from '../sco
  */
 export const executeChoice: StateHandler<ChoiceState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.entered(scope.thread, 'ChoiceStateEntered', name, raw);
+  run.history.entered(scope.thread, EVENT.ChoiceStateEntered, name, raw);
   const context = contextFor(scope, name, run.clock.now());
   let next: string | undefined;
   let output: JsonValue;
@@ -55,6 +56,6 @@ export const executeChoice: StateHandler<ChoiceState> = async (name, state, raw,
     throw new StatesError('States.NoChoiceMatched', `No Choice Rule matched and no Default is specified in the Choice state '${name}'.`);
   }
   const assignedVariables = commitAssignments(scope, assigned);
-  run.history.exited(scope.thread, 'ChoiceStateExited', name, output, assignedVariables);
+  run.history.exited(scope.thread, EVENT.ChoiceStateExited, name, output, assignedVariables);
   return { kind: 'next', next, output };
 };

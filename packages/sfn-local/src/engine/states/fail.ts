@@ -3,11 +3,12 @@ import { StatesError } from '../../errors.js';
 import { evaluateIntrinsic, evaluateJsonata, isJsonataExpression, queryPath } from '../../evaluation/index.js';
 import type { StateHandler } from '../scope.js';
 import { contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
+import { EVENT } from '../../history-log.js';
 
 /** A Fail state: fails its block with Error/Cause (static, from a path or intrinsic, or JSONata). */
 export const executeFail: StateHandler<FailState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.entered(scope.thread, 'FailStateEntered', name, raw);
+  run.history.entered(scope.thread, EVENT.FailStateEntered, name, raw);
   const context = contextFor(scope, name, run.clock.now());
   const s = state as { Error?: string; Cause?: string; ErrorPath?: string; CausePath?: string };
   const resolve = async (value: string | undefined, path: string | undefined, field: string): Promise<string | undefined> => {

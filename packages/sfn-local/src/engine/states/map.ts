@@ -8,6 +8,7 @@ import { commitAssignments, stateOutput } from '../io.js';
 import { withRetryAndCatch } from '../retry-catch.js';
 import type { Scope, StateHandler } from '../scope.js';
 import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
+import { EVENT } from '../../history-log.js';
 
 type MapFields = {
   ItemsPath?: string;
@@ -32,14 +33,14 @@ type MapFields = {
  */
 export const executeMap: StateHandler<MapState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.entered(scope.thread, 'MapStateEntered', name, raw);
+  run.history.entered(scope.thread, EVENT.MapStateEntered, name, raw);
   const enteredTime = run.clock.now();
   const context = () => contextFor(scope, name, enteredTime);
   const processor = (state.ItemProcessor ?? state.Iterator) as ItemProcessor;
   const s = state as MapState & MapFields;
   const jsonata = languageOf(state, scope) === 'JSONata';
 
-  return withRetryAndCatch(name, state, raw, scope, context, 'MapStateExited', async () => {
+  return withRetryAndCatch(name, state, raw, scope, context, EVENT.MapStateExited, async () => {
     const ctx = context();
     const es = evaluationScope(scope, name, ctx);
     const bindings = jsonataBindings(scope, raw, ctx);
@@ -122,18 +123,18 @@ export const executeMap: StateHandler<MapState> = async (name, state, raw, scope
       detach();
     }
     if (scope.cancel.aborted) {
-      run.history.addDetailless(scope.thread, 'MapStateAborted');
+      run.history.addDetailless(scope.thread, EVENT.MapStateAborted);
       throw ABORTED;
     }
     if (failure) {
-      run.history.addDetailless(scope.thread, 'MapStateFailed');
+      run.history.addDetailless(scope.thread, EVENT.MapStateFailed);
       throw failure;
     }
-    run.history.addDetailless(scope.thread, 'MapStateSucceeded');
+    run.history.addDetailless(scope.thread, EVENT.MapStateSucceeded);
     const result = state.ResultWriter ? await writeResults(name, state, results, scope) : results;
     const { output, assigned } = await stateOutput(state, name, raw, result, scope, ctx);
     const assignedVariables = commitAssignments(scope, assigned);
-    run.history.exited(scope.thread, 'MapStateExited', name, output, assignedVariables);
+    run.history.exited(scope.thread, EVENT.MapStateExited, name, output, assignedVariables);
     return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
   });
 };

@@ -4,6 +4,7 @@ import { commitAssignments, effectiveInput, stateOutput } from '../io.js';
 import { withRetryAndCatch } from '../retry-catch.js';
 import type { Scope, StateHandler } from '../scope.js';
 import { ABORTED, Aborted, contextFor } from '../scope.js';
+import { EVENT } from '../../history-log.js';
 
 /**
  * A Parallel state: every branch runs on the effective input in its own variable scope; the
@@ -12,25 +13,25 @@ import { ABORTED, Aborted, contextFor } from '../scope.js';
  */
 export const executeParallel: StateHandler<ParallelState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.entered(scope.thread, 'ParallelStateEntered', name, raw);
+  run.history.entered(scope.thread, EVENT.ParallelStateEntered, name, raw);
   const enteredTime = run.clock.now();
   const context = () => contextFor(scope, name, enteredTime);
 
-  return withRetryAndCatch(name, state, raw, scope, context, 'ParallelStateExited', async () => {
+  return withRetryAndCatch(name, state, raw, scope, context, EVENT.ParallelStateExited, async () => {
     const input = await effectiveInput(state, name, raw, scope, context());
-    run.history.addDetailless(scope.thread, 'ParallelStateStarted');
+    run.history.addDetailless(scope.thread, EVENT.ParallelStateStarted);
     const results = await runConcurrently(
       state.Branches.map((branch) => (branchScope: Scope) => runBlock(branch, input, branchScope)),
       scope,
       Infinity,
     ).catch((error: unknown) => {
-      run.history.addDetailless(scope.thread, error instanceof Aborted ? 'ParallelStateAborted' : 'ParallelStateFailed');
+      run.history.addDetailless(scope.thread, error instanceof Aborted ? EVENT.ParallelStateAborted : EVENT.ParallelStateFailed);
       throw error;
     });
-    run.history.addDetailless(scope.thread, 'ParallelStateSucceeded');
+    run.history.addDetailless(scope.thread, EVENT.ParallelStateSucceeded);
     const { output, assigned } = await stateOutput(state, name, raw, results, scope, context());
     const assignedVariables = commitAssignments(scope, assigned);
-    run.history.exited(scope.thread, 'ParallelStateExited', name, output, assignedVariables);
+    run.history.exited(scope.thread, EVENT.ParallelStateExited, name, output, assignedVariables);
     return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
   });
 };

@@ -24,6 +24,7 @@ import type { Scope, StateHandler, StateOutcome } from '../scope.js';
 import { nextTurn } from '../turns.js';
 import { ABORTED, Aborted, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
 import { historyText } from '../../history-log.js';
+import { EVENT } from '../../history-log.js';
 
 type Waiting = NonNullable<Checkpoint['waitingForCallback']>;
 
@@ -55,7 +56,7 @@ export const executeTask: StateHandler<TaskState> = (name, state, raw, scope, re
 function executePlainTask(name: string, state: TaskState, plan: TaskPlan, raw: JsonValue, scope: Scope): Promise<StateOutcome> {
   const { run } = scope;
   const enteredTime = run.clock.now();
-  run.history.entered(scope.thread, 'TaskStateEntered', name, raw);
+  run.history.entered(scope.thread, EVENT.TaskStateEntered, name, raw);
   const inFull = (thrown: unknown) => executeTaskInFull(name, state, raw, scope, undefined, { thrown, enteredTime });
   const pipeline = jsonPathPipeline(state);
   let es: EvaluationScope;
@@ -89,7 +90,7 @@ function plainTaskOutcome(
   try {
     const { output, assigned } = pipelineOutput(pipeline, raw, result, es);
     const assignedVariables = commitAssignments(scope, assigned);
-    scope.run.history.exited(scope.thread, 'TaskStateExited', es.stateName, output, assignedVariables);
+    scope.run.history.exited(scope.thread, EVENT.TaskStateExited, es.stateName, output, assignedVariables);
     return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
   } catch (thrown) {
     return inFull(thrown);
@@ -110,7 +111,7 @@ async function executeTaskInFull(
 ): Promise<StateOutcome> {
   const { run } = scope;
   const enteredTime = resume?.enteredTime ?? firstFailure?.enteredTime ?? run.clock.now();
-  if (!resume && !firstFailure) run.history.entered(scope.thread, 'TaskStateEntered', name, raw);
+  if (!resume && !firstFailure) run.history.entered(scope.thread, EVENT.TaskStateEntered, name, raw);
   const language = languageOf(state, scope);
   const plan = planOf(state);
   const { callback } = plan;
@@ -163,11 +164,11 @@ async function executeTaskInFull(
       const pendingOutput = stateOutput(state, name, raw, result, scope, context);
       const { output, assigned } = pendingOutput instanceof Promise ? await pendingOutput : pendingOutput;
       const assignedVariables = commitAssignments(scope, assigned);
-      run.history.exited(scope.thread, 'TaskStateExited', name, output, assignedVariables);
+      run.history.exited(scope.thread, EVENT.TaskStateExited, name, output, assignedVariables);
       return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
     } catch (thrown) {
       if (thrown instanceof Aborted || scope.cancel.aborted) {
-        run.history.addDetailless(scope.thread, 'TaskStateAborted');
+        run.history.addDetailless(scope.thread, EVENT.TaskStateAborted);
         throw ABORTED;
       }
       const error = toStatesError(thrown);
@@ -176,7 +177,7 @@ async function executeTaskInFull(
         try {
           await waitForTurn(turn, scope);
         } catch {
-          run.history.addDetailless(scope.thread, 'TaskStateAborted');
+          run.history.addDetailless(scope.thread, EVENT.TaskStateAborted);
           throw ABORTED;
         }
       }
@@ -190,7 +191,7 @@ async function executeTaskInFull(
           try {
             await sleepUnlessCancelled(run, retryDelay, scope.cancel);
           } catch {
-            run.history.addDetailless(scope.thread, 'TaskStateAborted');
+            run.history.addDetailless(scope.thread, EVENT.TaskStateAborted);
             throw ABORTED;
           }
           attempt++;
@@ -201,7 +202,7 @@ async function executeTaskInFull(
       if (!catcher) throw error;
       const { output, assigned } = await catcherOutput(catcher, language, name, raw, error.toErrorOutput(), scope, context);
       const assignedVariables = commitAssignments(scope, assigned);
-      run.history.exited(scope.thread, 'TaskStateExited', name, output, assignedVariables);
+      run.history.exited(scope.thread, EVENT.TaskStateExited, name, output, assignedVariables);
       return { kind: 'next', next: catcher.Next, output };
     }
   }
@@ -294,7 +295,7 @@ function recordScheduled(
   const { run } = scope;
   if (plan.lambdaArn) {
     run.history.lambdaScheduled(scope.thread, state.Resource, input, timeoutSeconds, retryDelay);
-    run.history.addDetailless(scope.thread, 'LambdaFunctionStarted');
+    run.history.addDetailless(scope.thread, EVENT.LambdaFunctionStarted);
   } else {
     const { resourceType, resource } = plan;
     const extra = retryDelay !== undefined ? { retryDelayMs: retryDelay } : undefined;

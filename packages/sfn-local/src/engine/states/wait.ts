@@ -5,6 +5,7 @@ import { sleepUnlessCancelled } from '../cancellation.js';
 import { commitAssignments } from '../io.js';
 import type { StateHandler } from '../scope.js';
 import { ABORTED, contextFor, evaluationScope, jsonataBindings, languageOf } from '../scope.js';
+import { EVENT } from '../../history-log.js';
 
 /** AWS rejects waits beyond 2^31 seconds at run time ("Wait state delay is too long"). */
 const MAX_WAIT_SECONDS = 2 ** 31 - 1;
@@ -12,7 +13,7 @@ const MAX_WAIT_SECONDS = 2 ** 31 - 1;
 /** A Wait state: sleeps on the execution's clock (virtual time: the clock simply jumps). */
 export const executeWait: StateHandler<WaitState> = async (name, state, raw, scope) => {
   const { run } = scope;
-  run.history.entered(scope.thread, 'WaitStateEntered', name, raw);
+  run.history.entered(scope.thread, EVENT.WaitStateEntered, name, raw);
   const context = contextFor(scope, name, run.clock.now());
   const s = state as {
     Seconds?: number | string;
@@ -61,7 +62,7 @@ export const executeWait: StateHandler<WaitState> = async (name, state, raw, sco
   try {
     await sleepUnlessCancelled(run, delayMs, scope.cancel);
   } catch {
-    run.history.addDetailless(scope.thread, 'WaitStateAborted');
+    run.history.addDetailless(scope.thread, EVENT.WaitStateAborted);
     throw ABORTED;
   }
 
@@ -75,7 +76,7 @@ export const executeWait: StateHandler<WaitState> = async (name, state, raw, sco
     output = applyOutputPath(input, s.OutputPath, es);
   }
   const assignedVariables = commitAssignments(scope, assigned);
-  run.history.exited(scope.thread, 'WaitStateExited', name, output, assignedVariables);
+  run.history.exited(scope.thread, EVENT.WaitStateExited, name, output, assignedVariables);
   return state.End ? { kind: 'end', output } : { kind: 'next', next: state.Next!, output };
 };
 
