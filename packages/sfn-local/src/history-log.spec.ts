@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEvent } from './history.js';
-import { HistoryLog, historyText, LazyJson } from './history-log.js';
+import { EVENT, eventTypeOf, HistoryLog, historyText, LazyJson } from './history-log.js';
 
 const T0 = 1_795_339_676_161;
 
@@ -60,6 +60,33 @@ describe('HistoryLog', () => {
     expect(log.at(5)).toMatchObject({ lambdaFunctionSucceededEventDetails: { output: 'null' } });
     expect(log.at(6).retryDelayMs).toBe(1_734);
     expect(log.at(10).timestamp).toBe(T0 + 3_000_000_000);
+  });
+
+  it('appends compact and detailless events from their fields, by code, as the general path would', () => {
+    const byFields = new HistoryLog();
+    byFields.appendFields(EVENT.TaskStateEntered, 0, T0, 'Charge', { orderId: 'o-1' });
+    byFields.appendFields(EVENT.LambdaFunctionScheduled, 1, T0 + 1, 'arn:aws:lambda:us-east-1:1:function:Charge', 'x', 1_734);
+    byFields.appendFields(EVENT.LambdaFunctionStarted, 2, T0 + 2, undefined, undefined);
+    byFields.appendFields(EVENT.ParallelStateSucceeded, 3, T0 + 3, undefined, undefined);
+    const general = new HistoryLog();
+    const at = (id: number) => ({ id, previousEventId: id - 1, timestamp: T0 + id - 1 });
+    general.appendEvent({ type: 'TaskStateEntered', ...at(1), stateEnteredEventDetails: { name: 'Charge', input: historyText({ orderId: 'o-1' }) } });
+    general.appendEvent({
+      type: 'LambdaFunctionScheduled',
+      ...at(2),
+      retryDelayMs: 1_734,
+      lambdaFunctionScheduledEventDetails: { resource: 'arn:aws:lambda:us-east-1:1:function:Charge', input: historyText('x') },
+    });
+    general.appendEvent({ type: 'LambdaFunctionStarted', ...at(3) });
+    general.appendEvent({ type: 'ParallelStateSucceeded', ...at(4) });
+    expect(byFields.toArray()).toEqual(general.toArray());
+    expect(byFields.at(2)).toEqual({ type: 'LambdaFunctionStarted', ...at(3) });
+  });
+
+  it('names every event type by a code of its own', () => {
+    const types = Object.keys(EVENT) as Array<keyof typeof EVENT>;
+    expect(new Set(types.map((t) => EVENT[t])).size).toBe(types.length);
+    for (const t of types) expect(eventTypeOf(EVENT[t])).toBe(t);
   });
 
   it('keeps what does not fit the compact form: no role, other input details', () => {
